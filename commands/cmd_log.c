@@ -1,0 +1,195 @@
+/*
+ * awm log: the history, newest first.
+ */
+#include "commands/commands.h"
+#include "commands/display.h"
+#include "commands/graph.h"
+#include "core/revparse.h"
+#include "core/walk.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"usage: awm log [--oneline] [--graph] [-n <count>] [--first-parent]\n"
+	"               [--format=json] [--[no-]decorate] [<revision-range>...]\n"
+	"\n"
+	"Show commits reachable from the given revisions (default HEAD), newest\n"
+	"first.  'A..B' shows the commits reachable from B but not from A.\n"
+	"\n"
+	"  --oneline            one line per commit: short id and subject\n"
+	"  --graph              draw the lanes of branches and merges\n"
+	"  -n, --max-count <n>  show at most n commits\n"
+	"  --first-parent       follow only the first parent of merges\n"
+	"  --format=json        a JSON array of commits (docs/json.md)\n"
+	"  --decorate           name the refs at each commit (the default on a terminal)\n";
+
+typedef struct log_opts {
+	int oneline, graph, json, first_parent, decorate;
+	long max;
+} log_opts;
+
+static int setup_walk(awm_cli *cli, awm_walk *w, int argc, char **argv)
+{
+	awm_oid from, to;
+	int i, has_from, rc;
+
+	if (argc == 0) {
+		if ((rc = awm_revparse_range(&from, &has_from, &to, cli->repo, "HEAD")) < 0)
+			return rc;
+		return awm_walk_push(w, &to);
+	}
+	for (i = 0; i < argc; i++) {
+		const char *spec = argv[i];
+		int hide = spec[0] == '^';
+
+		if ((rc = awm_revparse_range(&from, &has_from, &to, cli->repo,
+					     hide ? spec + 1 : spec)) < 0)
+			return rc;
+		if (hide)
+			rc = awm_walk_hide(w, &to);
+		else if ((rc = awm_walk_push(w, &to)) == 0 && has_from)
+			rc = awm_walk_hide(w, &from);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int print_oneline(awm_cli *cli, awm_walk *w, const awm_oid *oid,
+			 const decorations *d, awm_buf *subj, awm_buf *refs)
+{
+	int rc = awm_walk_subject(w, subj);
+
+	if (rc < 0)
+		return rc;
+	decorations_for(d, oid, refs);
+	if (refs->size)
+		printf("%s%s%s (%s%s%s) %s\n", cli_color(cli, C_YELLOW),
+		       awm_oid_short(oid, 10).s, cli_color(cli, C_RESET),
+		       cli_color(cli, C_CYAN), refs->ptr, cli_color(cli, C_RESET), subj->ptr);
+	else
+		printf("%s%s%s %s\n", cli_color(cli, C_YELLOW), awm_oid_short(oid, 10).s,
+		       cli_color(cli, C_RESET), subj->ptr);
+	return 0;
+}
+
+static int run_log(awm_cli *cli, const log_opts *o, int argc, char **argv)
+{
+	awm_buf subj = AWM_BUF_INIT, refs = AWM_BUF_INIT, text = AWM_BUF_INIT;
+	awm_buf line = AWM_BUF_INIT, body = AWM_BUF_INIT, after = AWM_BUF_INIT;
+	awm_buf prev = AWM_BUF_INIT;
+	decorations d, *dp = NULL;
+	json_t *arr = o->json ? json_array() : NULL;
+	awm_walk *w;
+	awm_oid oid;
+	graph g;
+	long shown = 0;
+	int rc;
+
+	graph_init(&g);
+	if ((o->decorate || o->json) && (rc = decorations_load(&d, cli->repo)) == 0)
+		dp = &d;
+	awm_walk_new(&w, cli->repo, (o->graph ? AWM_WALK_TOPO : 0) |
+		     (o->first_parent ? AWM_WALK_FIRST_PARENT : 0));
+	if ((rc = setup_walk(cli, w, argc, argv)) < 0)
+		goto done;
+	while ((o->max < 0 || shown < o->max) && (rc = awm_walk_next(w, &oid)) == 1) {
+		awm_commit *c = NULL;
+		awm_oid *parents = NULL;
+		size_t np = o->graph ? awm_walk_parents(w, &parents) : 0;
+
+		shown++;
+		if (o->graph)
+			graph_next(&g, &oid, parents, np, &line, &body, &after);
+		if (o->oneline && !o->json) {
+			fputs(line.ptr, stdout);
+			if ((rc = print_oneline(cli, w, &oid, dp, &subj, &refs)) < 0)
+				goto done;
+			fputs(after.ptr, stdout);
+			continue;
+		}
+		if ((rc = awm_commit_read(&c, cli->repo->odb, &oid)) < 0)
+			goto done;
+		if (o->json) {
+			json_array_append_new(arr, display_commit_json(c, dp));
+		} else {
+			awm_buf_clear(&text);
+			if (shown > 1)
+				awm_buf_printf(&text, "%s\n", prev.ptr);
+			display_commit_header(cli, &text, c, dp, line.ptr, body.ptr);
+			fputs(text.ptr, stdout);
+			fputs(after.ptr, stdout);
+			awm_buf_clear(&prev);
+			awm_buf_puts(&prev, body.ptr);
+			awm_buf_rtrim(&prev);
+		}
+		awm_commit_free(c);
+	}
+	if (rc >= 0)
+		rc = 0;
+done:
+	if (rc < 0)
+		rc = cli_fail(rc);
+	else if (arr)
+		rc = display_print_json(arr), arr = NULL;
+	json_decref(arr);
+	awm_walk_free(w);
+	if (dp)
+		decorations_release(dp);
+	graph_release(&g);
+	awm_buf_release(&subj);
+	awm_buf_release(&refs);
+	awm_buf_release(&text);
+	awm_buf_release(&line);
+	awm_buf_release(&body);
+	awm_buf_release(&after);
+	awm_buf_release(&prev);
+	return rc;
+}
+
+static int exec(awm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "oneline", no_argument, NULL, 'o' },
+		{ "graph", no_argument, NULL, 'g' },
+		{ "max-count", required_argument, NULL, 'n' },
+		{ "first-parent", no_argument, NULL, 'f' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "decorate", no_argument, NULL, 'd' },
+		{ "no-decorate", no_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	log_opts o = { 0, 0, 0, 0, -1, -1 };
+	int c;
+
+	while ((c = cli_getopt(cli, argc, argv, "n:h", opts)) != -1) {
+		switch (c) {
+		case 'o': o.oneline = 1; break;
+		case 'g': o.graph = 1; break;
+		case 'n':
+			if (cli_parse_count(cli, "-n", optarg, &o.max))
+				return EXIT_USAGE;
+			break;
+		case 'f': o.first_parent = 1; break;
+		case 'F':
+			if (strcmp(optarg, "json"))
+				return cli_usage_error(cli, "unknown format '%s' (only 'json')", optarg);
+			o.json = 1;
+			break;
+		case 'd': o.decorate = 1; break;
+		case 'D': o.decorate = 0; break;
+		case 'h': return EXIT_OK;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (o.decorate < 0)
+		o.decorate = isatty(STDOUT_FILENO);
+	return run_log(cli, &o, argc - optind, argv + optind);
+}
+
+const cmd_entry cmd_log_entry = {
+	"log", "show the history", usage, NEEDS_REPO, exec,
+};

@@ -1,0 +1,189 @@
+/*
+ * awm show: one commit with its scripts, schema diff and data effect.
+ */
+#include "commands/commands.h"
+#include "commands/display.h"
+
+#include <string.h>
+
+static const char usage[] =
+	"usage: awm show [--format=json] [--rows <n>] [<revision>]\n"
+	"\n"
+	"Show a commit (default HEAD): its header and message, the up and down\n"
+	"SQL, the schema diff against its first parent as a unified diff of the\n"
+	"canonical schema, and its data effect: per table the rows inserted,\n"
+	"updated and deleted, and the first rows.\n"
+	"\n"
+	"  --rows <n>           rows to show per table (default 10)\n"
+	"  --format=json        the same as a JSON object (docs/json.md)\n";
+
+static int blob_text(awm_buf *out, awm_repo *repo, const awm_oid *oid)
+{
+	awm_object *obj;
+	int rc = awm_odb_read_typed(&obj, repo->odb, oid, AWM_OBJ_BLOB);
+
+	if (rc == 0) {
+		awm_buf_clear(out);
+		awm_buf_put(out, obj->data, obj->size);
+		awm_object_free(obj);
+	}
+	return rc;
+}
+
+static void indented(awm_buf *out, const char *text)
+{
+	const char *p, *nl;
+	awm_buf t = AWM_BUF_INIT;
+
+	awm_buf_puts(&t, text);
+	awm_buf_rtrim(&t);
+	for (p = t.ptr; *p; p = nl + 1) {
+		while (*p == '\n') {
+			awm_buf_putc(out, '\n');
+			p++;
+		}
+		if (!*p)
+			break;
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p);
+		awm_buf_printf(out, "    %.*s\n", (int)(nl - p), p);
+		if (!*nl)
+			break;
+	}
+	awm_buf_release(&t);
+}
+
+static const awm_oid *parent_schema(awm_repo *repo, const awm_commit *c, awm_oid *buf)
+{
+	awm_commit *p;
+
+	if (!c->nparents || awm_commit_read(&p, repo->odb, &c->parents[0]) < 0)
+		return NULL;
+	*buf = p->schema;
+	awm_commit_free(p);
+	return buf;
+}
+
+static int show_text(awm_cli *cli, const awm_commit *c, long rows)
+{
+	awm_buf out = AWM_BUF_INIT, text = AWM_BUF_INIT;
+	decorations d;
+	awm_oid ps;
+	int rc;
+
+	if ((rc = decorations_load(&d, cli->repo)) < 0)
+		return rc;
+	display_commit_header(cli, &out, c, &d, "", "");
+	if (c->has_up && (rc = blob_text(&text, cli->repo, &c->up)) == 0) {
+		awm_buf_printf(&out, "\n%sUp:%s\n", cli_color(cli, C_BOLD), cli_color(cli, C_RESET));
+		indented(&out, text.ptr);
+	}
+	if (rc == 0 && c->has_down && (rc = blob_text(&text, cli->repo, &c->down)) == 0) {
+		awm_buf_printf(&out, "\n%sDown:%s\n", cli_color(cli, C_BOLD), cli_color(cli, C_RESET));
+		indented(&out, text.ptr);
+	} else if (rc == 0 && c->has_up) {
+		awm_buf_printf(&out, "\n%sDown:%s none; a rollback inverts the data changes\n",
+			       cli_color(cli, C_BOLD), cli_color(cli, C_RESET));
+	}
+	if (rc == 0) {
+		awm_buf_clear(&text);
+		rc = display_schema_diff(cli, &text, cli->repo, parent_schema(cli->repo, c, &ps),
+					 &c->schema);
+		awm_buf_printf(&out, "\n%sSchema:%s%s\n", cli_color(cli, C_BOLD),
+			       cli_color(cli, C_RESET), text.size ? "" : " unchanged");
+		awm_buf_put(&out, text.ptr, text.size);
+	}
+	if (rc == 0) {
+		awm_buf_printf(&out, "\n%sData:%s%s\n", cli_color(cli, C_BOLD),
+			       cli_color(cli, C_RESET), c->has_changeset ? "" : " no rows changed");
+		if (c->has_changeset)
+			rc = display_changeset(cli, &out, cli->repo, &c->changeset, &c->schema,
+					       (size_t)rows);
+	}
+	if (rc == 0)
+		fputs(out.ptr, stdout);
+	decorations_release(&d);
+	awm_buf_release(&out);
+	awm_buf_release(&text);
+	return rc;
+}
+
+static int show_json(awm_cli *cli, const awm_commit *c, long rows)
+{
+	awm_buf text = AWM_BUF_INIT;
+	decorations d;
+	json_t *j, *data = NULL;
+	awm_oid ps;
+	int rc;
+
+	if ((rc = decorations_load(&d, cli->repo)) < 0)
+		return rc;
+	j = display_commit_json(c, &d);
+	if (c->has_up && (rc = blob_text(&text, cli->repo, &c->up)) == 0)
+		json_object_set_new(j, "up_sql", json_string(text.ptr));
+	if (rc == 0 && c->has_down && (rc = blob_text(&text, cli->repo, &c->down)) == 0)
+		json_object_set_new(j, "down_sql", json_string(text.ptr));
+	if (rc == 0) {
+		awm_cli plain = *cli;
+
+		plain.color = 0;
+		awm_buf_clear(&text);
+		rc = display_schema_diff(&plain, &text, cli->repo,
+					 parent_schema(cli->repo, c, &ps), &c->schema);
+		json_object_set_new(j, "schema_diff", json_string(text.ptr));
+	}
+	if (rc == 0 && c->has_changeset)
+		rc = display_changeset_json(&data, cli->repo, &c->changeset, &c->schema, (size_t)rows);
+	json_object_set_new(j, "data", data ? data : json_array());
+	decorations_release(&d);
+	awm_buf_release(&text);
+	if (rc < 0) {
+		json_decref(j);
+		return rc;
+	}
+	return display_print_json(j) == EXIT_OK ? 0 : AWM_ERROR;
+}
+
+static int exec(awm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'F' },
+		{ "rows", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	awm_commit *commit;
+	awm_oid oid;
+	long rows = 10;
+	int c, json = 0, rc;
+
+	while ((c = cli_getopt(cli, argc, argv, "h", opts)) != -1) {
+		switch (c) {
+		case 'F':
+			if (strcmp(optarg, "json"))
+				return cli_usage_error(cli, "unknown format '%s' (only 'json')", optarg);
+			json = 1;
+			break;
+		case 'r':
+			if (cli_parse_count(cli, "--rows", optarg, &rows))
+				return EXIT_USAGE;
+			break;
+		case 'h': return EXIT_OK;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (argc - optind > 1)
+		return cli_usage_error(cli, "show takes one revision");
+	if ((rc = cli_rev(cli, &oid, optind < argc ? argv[optind] : "HEAD")))
+		return rc;
+	if ((rc = awm_commit_read(&commit, cli->repo->odb, &oid)) < 0)
+		return cli_fail(rc);
+	rc = json ? show_json(cli, commit, rows) : show_text(cli, commit, rows);
+	awm_commit_free(commit);
+	return rc < 0 ? cli_fail(rc) : EXIT_OK;
+}
+
+const cmd_entry cmd_show_entry = {
+	"show", "show a commit: scripts, schema diff, data changes", usage, NEEDS_REPO, exec,
+};

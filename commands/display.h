@@ -1,0 +1,67 @@
+/*
+ * Presenting commits: headers, ref decorations, JSON, schema and data
+ * diffs.  Shared by log, show and diff.
+ */
+#ifndef AWM_DISPLAY_H
+#define AWM_DISPLAY_H
+
+#include <jansson.h>
+
+#include "commands/cli.h"
+#include "objects/commit.h"
+#include "objects/oidmap.h"
+
+/* Which refs point at which commits, for "(HEAD -> main, env/dev)". */
+typedef struct decorations {
+	awm_oidmap index;        /* commit -> first label index + 1 */
+	char **labels;
+	awm_oid *targets;
+	size_t nr, alloc;
+} decorations;
+
+int decorations_load(decorations *d, awm_repo *repo);
+void decorations_release(decorations *d);
+
+/* ", "-joined labels for `oid` into `out`; empty when there are none. */
+void decorations_for(const decorations *d, const awm_oid *oid, awm_buf *out);
+
+/* The JSON array of labels for `oid`. */
+json_t *decorations_json(const decorations *d, const awm_oid *oid);
+
+/*
+ * The git-style header of a commit:
+ *   commit <id> (<refs>)
+ *   Merge: <p1> <p2>          (merges only)
+ *   Migration: <path>
+ *   Author: <name> <email>
+ *   Date:   <date>
+ *
+ *       <message, indented>
+ * The first line starts with `first`, every other with `prefix` (the
+ * graph lanes of `log --graph`; both "" otherwise).
+ */
+void display_commit_header(awm_cli *cli, awm_buf *out, const awm_commit *c,
+			   const decorations *d, const char *first, const char *prefix);
+
+/* The stable JSON form of a commit (docs/json.md). */
+json_t *display_commit_json(const awm_commit *c, const decorations *d);
+
+/* Unified diff of the canonical schema from `from` (NULL: empty) to `to`. */
+int display_schema_diff(awm_cli *cli, awm_buf *out, awm_repo *repo,
+			const awm_oid *from, const awm_oid *to);
+
+/*
+ * The data effect of a changeset: per table the counts, then up to
+ * `max_rows` rows.  Column names come from `schema` (may be NULL).
+ */
+int display_changeset(awm_cli *cli, awm_buf *out, awm_repo *repo,
+		      const awm_oid *changeset, const awm_oid *schema, size_t max_rows);
+
+/* The same as JSON: [{"table", "inserts", "updates", "deletes", "rows"}]. */
+int display_changeset_json(json_t **out, awm_repo *repo, const awm_oid *changeset,
+			   const awm_oid *schema, size_t max_rows);
+
+/* Write `j` to stdout, indented, with a final newline; frees it. */
+int display_print_json(json_t *j);
+
+#endif

@@ -1,0 +1,209 @@
+/*
+ * Changeset validation and summaries (see changeset.h).
+ */
+#include "core/changeset.h"
+#include "core/error.h"
+#include "core/sqlite.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int awm_changeset_validate(const void *data, size_t len, const char *what)
+{
+	sqlite3_changeset_iter *it = NULL;
+	int rc, n = 0;
+
+	if (len > 0x7fffffff)
+		return awm_error_set(AWM_EINVALID, "%s: changeset is too large", what);
+	rc = sqlite3changeset_start(&it, (int)len, (void *)data);
+	while (rc == SQLITE_OK && (rc = sqlite3changeset_next(it)) == SQLITE_ROW) {
+		const char *tab;
+		int ncol, op, indirect;
+
+		if ((rc = sqlite3changeset_op(it, &tab, &ncol, &op, &indirect)) != SQLITE_OK)
+			break;
+		if (!tab || !*tab || ncol <= 0) {
+			rc = SQLITE_CORRUPT;
+			break;
+		}
+		n++;
+		rc = SQLITE_OK;
+	}
+	if (it)
+		sqlite3changeset_finalize(it);
+	if (rc != SQLITE_DONE && !(rc == SQLITE_OK && len == 0))
+		return awm_error_set(AWM_EINVALID, "%s is not a valid changeset "
+				     "(stopped after %d changes: %s)", what, n, sqlite3_errstr(rc));
+	return 0;
+}
+
+void awm_sql_value_format(awm_buf *out, sqlite3_value *v)
+{
+	const unsigned char *p;
+	int i, n;
+
+	if (!v) {
+		awm_buf_puts(out, "?");
+		return;
+	}
+	switch (sqlite3_value_type(v)) {
+	case SQLITE_INTEGER:
+		awm_buf_printf(out, "%lld", (long long)sqlite3_value_int64(v));
+		break;
+	case SQLITE_FLOAT:
+		awm_buf_printf(out, "%.17g", sqlite3_value_double(v));
+		break;
+	case SQLITE_TEXT:
+		p = sqlite3_value_text(v);
+		awm_buf_putc(out, '\'');
+		for (; *p; p++) {
+			if (*p == '\'')
+				awm_buf_putc(out, '\'');
+			awm_buf_putc(out, (char)*p);
+		}
+		awm_buf_putc(out, '\'');
+		break;
+	case SQLITE_BLOB:
+		p = sqlite3_value_blob(v);
+		n = sqlite3_value_bytes(v);
+		awm_buf_puts(out, "X'");
+		for (i = 0; i < n && i < 32; i++)
+			awm_buf_printf(out, "%02x", p[i]);
+		awm_buf_puts(out, n > 32 ? "...'" : "'");
+		break;
+	default:
+		awm_buf_puts(out, "NULL");
+	}
+}
+
+/* Column names of `table` from the schema database, or NULL. */
+static char **column_names(sqlite3 *db, const char *table, int ncol)
+{
+	sqlite3_stmt *st = NULL;
+	char **names;
+	int i = 0;
+
+	if (!db || sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?1) ORDER BY cid",
+				      -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	names = awm_calloc((size_t)ncol, sizeof(char *));
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	while (i < ncol && sqlite3_step(st) == SQLITE_ROW)
+		names[i++] = awm_strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	for (; i < ncol; i++)
+		names[i] = awm_printf_alloc("c%d", i);
+	return names;
+}
+
+static awm_changeset_table *table_for(awm_changeset_summary *s, const char *name)
+{
+	awm_changeset_table *t;
+
+	if (s->nr && !strcmp(s->tables[s->nr - 1].name, name))
+		return &s->tables[s->nr - 1];
+	AWM_ARRAY_GROW(s->tables, s->nr + 1, s->alloc);
+	t = &s->tables[s->nr++];
+	memset(t, 0, sizeof(*t));
+	t->name = awm_strdup(name);
+	awm_buf_init(&t->rows);
+	return t;
+}
+
+static void render_row(awm_buf *out, sqlite3_changeset_iter *it, int op, int ncol,
+		       char **names)
+{
+	unsigned char *pk = NULL;
+	int npk, i, first = 1;
+
+	sqlite3changeset_pk(it, &pk, &npk);
+	awm_buf_puts(out, op == SQLITE_INSERT ? "+" : op == SQLITE_DELETE ? "-" : "~");
+	for (i = 0; i < ncol; i++) {
+		sqlite3_value *o = NULL, *n = NULL;
+
+		if (op != SQLITE_INSERT)
+			sqlite3changeset_old(it, i, &o);
+		if (op != SQLITE_DELETE)
+			sqlite3changeset_new(it, i, &n);
+		if (op == SQLITE_UPDATE && !pk[i] && !n)
+			continue;   /* column unchanged */
+		awm_buf_printf(out, "%s%s", first ? " " : " ", names[i]);
+		first = 0;
+		if (op == SQLITE_UPDATE && !pk[i]) {
+			awm_buf_puts(out, ": ");
+			awm_sql_value_format(out, o);
+			awm_buf_puts(out, " -> ");
+			awm_sql_value_format(out, n);
+		} else {
+			awm_buf_putc(out, '=');
+			awm_sql_value_format(out, op == SQLITE_INSERT ? n : o);
+		}
+	}
+	awm_buf_putc(out, '\n');
+}
+
+int awm_changeset_summarize(awm_changeset_summary *out, const void *data, size_t len,
+			    sqlite3 *schema_db, size_t max_rows)
+{
+	sqlite3_changeset_iter *it = NULL;
+	char **names = NULL, *names_for = NULL;
+	int names_n = 0, rc, i;
+
+	memset(out, 0, sizeof(*out));
+	rc = sqlite3changeset_start(&it, (int)len, (void *)data);
+	while (rc == SQLITE_OK && sqlite3changeset_next(it) == SQLITE_ROW) {
+		const char *tab;
+		int ncol, op, indirect;
+		awm_changeset_table *t;
+
+		sqlite3changeset_op(it, &tab, &ncol, &op, &indirect);
+		t = table_for(out, tab);
+		if (!names_for || strcmp(names_for, tab) || names_n != ncol) {
+			for (i = 0; i < names_n; i++)
+				free(names[i]);
+			free(names);
+			free(names_for);
+			names = column_names(schema_db, tab, ncol);
+			if (!names) {
+				names = awm_calloc((size_t)ncol, sizeof(char *));
+				for (i = 0; i < ncol; i++)
+					names[i] = awm_printf_alloc("c%d", i);
+			}
+			names_for = awm_strdup(tab);
+			names_n = ncol;
+		}
+		if (op == SQLITE_INSERT)
+			t->inserts++;
+		else if (op == SQLITE_DELETE)
+			t->deletes++;
+		else
+			t->updates++;
+		if (t->rows_shown < max_rows) {
+			render_row(&t->rows, it, op, ncol, names);
+			t->rows_shown++;
+		}
+	}
+	for (i = 0; i < names_n; i++)
+		free(names[i]);
+	free(names);
+	free(names_for);
+	rc = it ? sqlite3changeset_finalize(it) : rc;
+	if (rc != SQLITE_OK) {
+		awm_changeset_summary_release(out);
+		return awm_error_set(AWM_ECORRUPT, "changeset cannot be read: %s", sqlite3_errstr(rc));
+	}
+	return 0;
+}
+
+void awm_changeset_summary_release(awm_changeset_summary *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr; i++) {
+		free(s->tables[i].name);
+		awm_buf_release(&s->tables[i].rows);
+	}
+	free(s->tables);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,203 @@
+/*
+ * Repository checks (see fsck.h).
+ */
+#include "core/fsck.h"
+#include "core/changeset.h"
+#include "core/commit_graph.h"
+#include "core/error.h"
+#include "core/refs.h"
+#include "objects/commit.h"
+#include "objects/oidmap.h"
+#include "objects/pack.h"
+#include "objects/schema.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct link {
+	awm_oid from, to;
+	awm_otype want;
+	const char *role;
+} link;
+
+typedef struct fsck_ctx {
+	awm_repo *repo;
+	awm_fsck_stats *stats;
+	awm_fsck_cb cb;
+	void *payload;
+	awm_oidmap good;        /* verified objects -> type */
+	link *links;
+	size_t nlinks, alinks;
+	awm_progress_cb progress;
+	void *progress_payload;
+	size_t total;
+} fsck_ctx;
+
+static void fault(fsck_ctx *c, const awm_oid *oid, const char *where, const char *msg)
+{
+	c->stats->faults++;
+	c->cb(oid, where, msg, c->payload);
+}
+
+static void add_link(fsck_ctx *c, const awm_oid *from, const awm_oid *to,
+		     awm_otype want, const char *role)
+{
+	AWM_ARRAY_GROW(c->links, c->nlinks + 1, c->alinks);
+	c->links[c->nlinks].from = *from;
+	c->links[c->nlinks].to = *to;
+	c->links[c->nlinks].want = want;
+	c->links[c->nlinks].role = role;
+	c->nlinks++;
+}
+
+static int parse_commit(fsck_ctx *c, const awm_object *obj)
+{
+	awm_commit *cm;
+	size_t i;
+	int rc = awm_commit_parse(&cm, &obj->oid, (const char *)obj->data, obj->size);
+
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < cm->nparents; i++)
+		add_link(c, &obj->oid, &cm->parents[i], AWM_OBJ_COMMIT, "parent");
+	if (cm->has_up)
+		add_link(c, &obj->oid, &cm->up, AWM_OBJ_BLOB, "up script");
+	if (cm->has_down)
+		add_link(c, &obj->oid, &cm->down, AWM_OBJ_BLOB, "down script");
+	if (cm->has_changeset)
+		add_link(c, &obj->oid, &cm->changeset, AWM_OBJ_CHANGESET, "changeset");
+	add_link(c, &obj->oid, &cm->schema, AWM_OBJ_SCHEMA, "schema");
+	awm_commit_free(cm);
+	return 0;
+}
+
+static int parse_by_type(fsck_ctx *c, const awm_object *obj)
+{
+	awm_schema *s;
+	int rc;
+
+	switch (obj->type) {
+	case AWM_OBJ_COMMIT:
+		return parse_commit(c, obj);
+	case AWM_OBJ_SCHEMA:
+		if ((rc = awm_schema_parse(&s, (const char *)obj->data, obj->size)) == 0)
+			awm_schema_free(s);
+		return rc;
+	case AWM_OBJ_CHANGESET:
+		return awm_changeset_validate(obj->data, obj->size, "object");
+	default:
+		return 0;
+	}
+}
+
+static int check_record(const awm_oid *oid, const awm_odb_record *rec, void *payload)
+{
+	fsck_ctx *c = payload;
+	awm_object *obj = NULL;
+
+	c->stats->objects++;
+	if (c->progress && (c->stats->objects % 1024 == 0 || c->stats->objects == c->total))
+		c->progress("Checking objects", c->stats->objects, c->total, c->progress_payload);
+	if (!rec->frame) {
+		fault(c, oid, rec->where.ptr, awm_error_last());
+	} else if (awm_odb_record_decode(&obj, awm_odb_zstd(c->repo->odb), oid, rec) < 0) {
+		fault(c, oid, rec->where.ptr, awm_error_last());
+	} else if (parse_by_type(c, obj) < 0) {
+		fault(c, oid, rec->where.ptr, awm_error_last());
+	} else {
+		awm_oidmap_put(&c->good, oid, (uint32_t)obj->type);
+	}
+	awm_error_clear();
+	awm_object_free(obj);
+	return 0;
+}
+
+static void check_links(fsck_ctx *c)
+{
+	awm_buf msg = AWM_BUF_INIT;
+	size_t i;
+	uint32_t type;
+
+	for (i = 0; i < c->nlinks; i++) {
+		const link *l = &c->links[i];
+
+		awm_buf_clear(&msg);
+		if (!awm_oidmap_get(&c->good, &l->to, &type))
+			awm_buf_printf(&msg, "commit %s names %s %s, which is missing or damaged",
+				       awm_oid_tohex(&l->from).s, l->role, awm_oid_tohex(&l->to).s);
+		else if (type != (uint32_t)l->want)
+			awm_buf_printf(&msg, "commit %s names %s %s, which is a %s",
+				       awm_oid_tohex(&l->from).s, l->role, awm_oid_tohex(&l->to).s,
+				       awm_otype_name((awm_otype)type));
+		else
+			continue;
+		fault(c, &l->from, "", msg.ptr);
+	}
+	awm_buf_release(&msg);
+}
+
+static int check_ref(const char *name, const awm_oid *oid, void *payload)
+{
+	fsck_ctx *c = payload;
+	awm_buf msg = AWM_BUF_INIT;
+	uint32_t type;
+
+	c->stats->refs++;
+	if (!awm_oidmap_get(&c->good, oid, &type))
+		awm_buf_printf(&msg, "ref '%s' points at %s, which is missing or damaged", name,
+			       awm_oid_tohex(oid).s);
+	else if (type != AWM_OBJ_COMMIT)
+		awm_buf_printf(&msg, "ref '%s' points at a %s, not a commit", name,
+			       awm_otype_name((awm_otype)type));
+	if (msg.size)
+		fault(c, oid, "", msg.ptr);
+	awm_buf_release(&msg);
+	return 0;
+}
+
+static void graph_fault(const char *msg, void *payload)
+{
+	fault(payload, NULL, "", msg);
+}
+
+int awm_fsck(awm_fsck_stats *stats, awm_repo *repo, awm_fsck_cb cb, void *payload,
+	     awm_progress_cb progress, void *progress_payload)
+{
+	fsck_ctx c;
+	const awm_pack **packs;
+	size_t npacks, i, loose, packed;
+	awm_oid head;
+	int rc;
+
+	memset(stats, 0, sizeof(*stats));
+	memset(&c, 0, sizeof(c));
+	c.repo = repo;
+	c.stats = stats;
+	c.cb = cb;
+	c.payload = payload;
+	c.progress = progress;
+	c.progress_payload = progress_payload;
+	awm_odb_refresh(repo->odb);
+	awm_odb_count(repo->odb, &loose, &npacks, &packed);
+	c.total = loose + packed;
+	npacks = awm_odb_packs(repo->odb, &packs);
+	for (i = 0; i < npacks; i++) {
+		stats->packs++;
+		if (awm_pack_verify_checksums(packs[i]) < 0)
+			fault(&c, NULL, packs[i]->pack_path, awm_error_last());
+	}
+	if ((rc = awm_odb_foreach_record(repo->odb, check_record, &c)) < 0)
+		goto done;
+	check_links(&c);
+	if ((rc = awm_ref_foreach(repo, "refs/", check_ref, &c)) < 0)
+		goto done;
+	if (awm_ref_lookup(&head, repo, "HEAD") == 0)
+		check_ref("HEAD", &head, &c);
+	awm_error_clear();
+	awm_commit_graph_verify(repo, graph_fault, &c);
+	rc = 0;
+done:
+	awm_oidmap_release(&c.good);
+	free(c.links);
+	return rc;
+}

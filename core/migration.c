@@ -1,0 +1,269 @@
+/*
+ * Migration files (see migration.h).
+ */
+#include "core/migration.h"
+#include "core/error.h"
+#include "core/fs.h"
+#include "core/sqlite.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+int awm_migration_name_check(const char *name)
+{
+	const char *p = name;
+	size_t n = strlen(name);
+
+	if (n < 7 || strcmp(name + n - 4, ".sql"))
+		return awm_error_set(AWM_EINVALID, "'%s' does not end in '.sql'", name);
+	if (!isdigit((unsigned char)*p))
+		goto bad;
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (*p++ != '_' || p == name + n - 4)
+		goto bad;
+	for (; p < name + n - 4; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
+			goto bad;
+	return 0;
+bad:
+	return awm_error_set(AWM_EINVALID, "migration file name '%s' is not "
+			     "<version>_<phrase>.sql (digits, '_', then letters, digits, "
+			     "'_' or '-'); rename it, or create files with 'awm new'", name);
+}
+
+/* Is the line [p, eol) the marker, ignoring trailing blanks? */
+static int is_marker(const char *p, const char *eol, const char *marker)
+{
+	size_t n = strlen(marker);
+
+	if ((size_t)(eol - p) < n || memcmp(p, marker, n))
+		return 0;
+	for (p += n; p < eol; p++)
+		if (*p != ' ' && *p != '\t')
+			return 0;
+	return 1;
+}
+
+int awm_migration_parse(awm_migration *out, const char *path, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len, *up = NULL, *down = NULL;
+	const char *up_marker = NULL, *down_marker = NULL;
+	int line = 1, up_line = 0, down_line = 0;
+	const char *slash;
+
+	memset(out, 0, sizeof(*out));
+	awm_buf_init(&out->up);
+	awm_buf_init(&out->down);
+	out->path = awm_strdup(path);
+	slash = strrchr(path, '/');
+	out->name = awm_strdup(slash ? slash + 1 : path);
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+
+		if (!eol)
+			eol = end;
+		if (is_marker(p, eol, AWM_UP_MARKER)) {
+			if (up_marker)
+				return awm_error_set(AWM_EINVALID, "%s:%d: a second '%s' line",
+						     path, line, AWM_UP_MARKER);
+			if (down_marker)
+				return awm_error_set(AWM_EINVALID, "%s:%d: '%s' must come before '%s'",
+						     path, line, AWM_UP_MARKER, AWM_DOWN_MARKER);
+			up_marker = p;
+			up = eol < end ? eol + 1 : end;
+			up_line = line + 1;
+		} else if (is_marker(p, eol, AWM_DOWN_MARKER)) {
+			if (down_marker)
+				return awm_error_set(AWM_EINVALID, "%s:%d: a second '%s' line",
+						     path, line, AWM_DOWN_MARKER);
+			down_marker = p;
+			down = eol < end ? eol + 1 : end;
+			down_line = line + 1;
+		}
+		p = eol < end ? eol + 1 : end;
+		line++;
+	}
+	if (!up_marker)
+		return awm_error_set(AWM_EINVALID, "%s: no '%s' line; put the forward "
+				     "migration below a '%s' line", path, AWM_UP_MARKER,
+				     AWM_UP_MARKER);
+	awm_buf_put(&out->up, up, (size_t)((down_marker ? down_marker : end) - up));
+	if (down)
+		awm_buf_put(&out->down, down, (size_t)(end - down));
+	out->up_line = up_line;
+	out->down_line = down_line;
+	if (awm_sqlite_script_is_empty(out->up.ptr))
+		return awm_error_set(AWM_EINVALID, "%s: the up section holds no SQL statement", path);
+	out->has_down = down && !awm_sqlite_script_is_empty(out->down.ptr);
+	awm_oid_hash(&out->up_oid, AWM_OBJ_BLOB, out->up.ptr, out->up.size);
+	if (out->has_down)
+		awm_oid_hash(&out->down_oid, AWM_OBJ_BLOB, out->down.ptr, out->down.size);
+	return 0;
+}
+
+int awm_migration_load(awm_migration *out, awm_repo *repo, const char *name)
+{
+	awm_buf dir = AWM_BUF_INIT, rel = AWM_BUF_INIT, path = AWM_BUF_INIT, text = AWM_BUF_INIT;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	awm_repo_migrations_dir(&dir, repo);
+	awm_repo_migrations_rel(&rel, repo);
+	awm_path_join(&path, dir.ptr, name);
+	if ((rc = awm_fs_read_file(&text, path.ptr)) == 0) {
+		awm_crlf_to_lf(&text);
+		awm_buf_clear(&path);
+		awm_path_join(&path, rel.ptr, name);
+		rc = awm_migration_parse(out, path.ptr, text.ptr, text.size);
+	}
+	awm_buf_release(&dir);
+	awm_buf_release(&rel);
+	awm_buf_release(&path);
+	awm_buf_release(&text);
+	return rc;
+}
+
+void awm_migration_release(awm_migration *m)
+{
+	free(m->path);
+	free(m->name);
+	awm_buf_release(&m->up);
+	awm_buf_release(&m->down);
+	memset(m, 0, sizeof(*m));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int awm_migration_list(char ***names, size_t *n, awm_repo *repo)
+{
+	awm_buf dir = AWM_BUF_INIT;
+	struct dirent *e;
+	size_t alloc = 0;
+	DIR *d;
+
+	*names = NULL;
+	*n = 0;
+	awm_repo_migrations_dir(&dir, repo);
+	d = opendir(dir.ptr);
+	awm_buf_release(&dir);
+	if (!d)
+		return 0;   /* no folder yet: no migrations */
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+
+		if (e->d_name[0] == '.' || len < 5 || strcmp(e->d_name + len - 4, ".sql"))
+			continue;
+		AWM_ARRAY_GROW(*names, *n + 1, alloc);
+		(*names)[(*n)++] = awm_strdup(e->d_name);
+	}
+	closedir(d);
+	if (*n)
+		qsort(*names, *n, sizeof(char *), cmp_str);
+	return 0;
+}
+
+void awm_migration_list_free(char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+static int slugify(awm_buf *out, const char *phrase)
+{
+	const char *p;
+
+	for (p = phrase; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (isalnum(c))
+			awm_buf_putc(out, (char)tolower(c));
+		else if (out->size && out->ptr[out->size - 1] != '_')
+			awm_buf_putc(out, '_');
+	}
+	while (out->size && out->ptr[out->size - 1] == '_')
+		awm_buf_truncate(out, out->size - 1);
+	if (!out->size)
+		return awm_error_set(AWM_EUSAGE, "the phrase '%s' has no letters or digits", phrase);
+	return 0;
+}
+
+/* The version of the newest file named YYYYMMDDHHMMSS_..., as a time; 0 if none. */
+static time_t newest_version(awm_repo *repo)
+{
+	char **names;
+	size_t n, i;
+	time_t best = 0;
+
+	if (awm_migration_list(&names, &n, repo) < 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		struct tm tm;
+		char *rest;
+
+		memset(&tm, 0, sizeof(tm));
+		rest = strptime(names[i], "%Y%m%d%H%M%S", &tm);
+		if (rest && *rest == '_') {
+			time_t t = timegm(&tm);
+
+			if (t > best)
+				best = t;
+		}
+	}
+	awm_migration_list_free(names, n);
+	return best;
+}
+
+static const char template_text[] =
+	AWM_UP_MARKER "\n"
+	"-- %s\n"
+	"\n"
+	"\n"
+	AWM_DOWN_MARKER "\n"
+	"-- Undo the up section. Without one, a rollback inverts the data changes only.\n"
+	"\n";
+
+int awm_migration_create(awm_buf *path_out, awm_repo *repo, const char *phrase, time_t now)
+{
+	awm_buf slug = AWM_BUF_INIT, dir = AWM_BUF_INIT, name = AWM_BUF_INIT;
+	awm_buf path = AWM_BUF_INIT, text = AWM_BUF_INIT, rel = AWM_BUF_INIT;
+	time_t newest;
+	struct tm tm;
+	char stamp[32];
+	int rc;
+
+	if ((rc = slugify(&slug, phrase)) < 0)
+		goto done;
+	newest = newest_version(repo);
+	if (now <= newest)
+		now = newest + 1;
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d%H%M%S", &tm);
+	awm_buf_printf(&name, "%s_%s.sql", stamp, slug.ptr);
+	awm_repo_migrations_dir(&dir, repo);
+	if ((rc = awm_fs_mkdir_p(dir.ptr, 0755)) < 0)
+		goto done;
+	awm_path_join(&path, dir.ptr, name.ptr);
+	awm_buf_printf(&text, template_text, phrase);
+	if ((rc = awm_fs_write_atomic(path.ptr, text.ptr, text.size, 0644, AWM_FS_EXCL)) < 0)
+		goto done;
+	awm_repo_migrations_rel(&rel, repo);
+	awm_buf_clear(path_out);
+	awm_path_join(path_out, rel.ptr, name.ptr);
+done:
+	awm_buf_release(&slug);
+	awm_buf_release(&dir);
+	awm_buf_release(&name);
+	awm_buf_release(&path);
+	awm_buf_release(&text);
+	awm_buf_release(&rel);
+	return rc;
+}

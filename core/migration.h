@@ -1,0 +1,58 @@
+/*
+ * Migration files: `<version>_<phrase>.sql` in the migrations folder, with
+ * an up section and an optional down section:
+ *
+ *   -- awm:up
+ *   CREATE TABLE ...;
+ *   -- awm:down
+ *   DROP TABLE ...;
+ *
+ * Text is read with CRLF turned into LF, so a Windows checkout records the
+ * same blobs.
+ */
+#ifndef AWM_MIGRATION_H
+#define AWM_MIGRATION_H
+
+#include <time.h>
+
+#include "core/buf.h"
+#include "core/repo.h"
+#include "objects/oid.h"
+
+#define AWM_UP_MARKER "-- awm:up"
+#define AWM_DOWN_MARKER "-- awm:down"
+
+typedef struct awm_migration {
+	char *path;          /* relative to the project root, e.g. migrations/1_x.sql */
+	char *name;          /* the file name */
+	awm_buf up, down;    /* the section texts */
+	int has_down;        /* the down section holds at least one statement */
+	int up_line;         /* file line where the up text starts */
+	int down_line;
+	awm_oid up_oid, down_oid;   /* blob ids of the sections */
+} awm_migration;
+
+/* 0 when `name` is "<digits>_<phrase>.sql" with a phrase of [A-Za-z0-9_-]. */
+int awm_migration_name_check(const char *name);
+
+/* Parse text (already CRLF-normalised) of the file at `path`. */
+int awm_migration_parse(awm_migration *out, const char *path, const char *text, size_t len);
+
+/* Read and parse `<migrations dir>/<name>`. */
+int awm_migration_load(awm_migration *out, awm_repo *repo, const char *name);
+
+void awm_migration_release(awm_migration *m);
+
+/* The *.sql file names in the migrations folder, sorted (caller frees). */
+int awm_migration_list(char ***names, size_t *n, awm_repo *repo);
+void awm_migration_list_free(char **names, size_t n);
+
+/*
+ * Create a new migration file for `phrase` ("add users" -> add_users), named
+ * for `now` in UTC, or one second after the newest existing version, so a
+ * new file always sorts last.  `path_out` receives the path relative to the
+ * project root.
+ */
+int awm_migration_create(awm_buf *path_out, awm_repo *repo, const char *phrase, time_t now);
+
+#endif

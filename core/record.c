@@ -1,0 +1,366 @@
+/*
+ * Recording new migration files as commits (see record.h).
+ */
+#include "core/record.h"
+#include "core/capture.h"
+#include "core/changeset.h"
+#include "core/error.h"
+#include "core/git.h"
+#include "core/migration.h"
+#include "core/refs.h"
+#include "core/scratch.h"
+#include "core/sqlite.h"
+#include "core/sqlite_schema.h"
+#include "core/worktree.h"
+#include "objects/commit.h"
+#include "objects/packwriter.h"
+#include "objects/schema.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A batch larger than this goes into one pack rather than loose files. */
+#define LOOSE_LIMIT 64
+
+void awm_record_result_release(awm_record_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->nr; i++) {
+		free(res->commits[i].path);
+		free(res->commits[i].subject);
+		free(res->commits[i].warning);
+	}
+	free(res->commits);
+	free(res->branch);
+	memset(res, 0, sizeof(*res));
+}
+
+/* Refuse edited and badly named files, all of them in one message. */
+static int check_worktree(awm_wt_status *st)
+{
+	awm_buf msg = AWM_BUF_INIT;
+	size_t i, bad = 0;
+	int rc = 0;
+
+	for (i = 0; i < st->nr; i++) {
+		awm_wt_entry *e = &st->items[i];
+
+		if (e->state == AWM_WT_EDITED) {
+			awm_buf_printf(&msg, "%smigration '%s' was edited after it was recorded "
+				       "in %s (%s); revert the file (awm show %s) or add a new "
+				       "migration", bad ? "\n" : "", e->path,
+				       awm_oid_short(&e->commit, 10).s, e->detail,
+				       awm_oid_short(&e->commit, 10).s);
+			bad++;
+		} else if (e->state == AWM_WT_BADNAME) {
+			awm_migration_name_check(e->name);
+			awm_buf_printf(&msg, "%s%s", bad ? "\n" : "", awm_error_last());
+			bad++;
+		}
+	}
+	if (bad)
+		rc = awm_error_set(AWM_EINVALID, "%s", msg.ptr);
+	awm_buf_release(&msg);
+	return rc;
+}
+
+static void subject_from_name(awm_buf *out, const char *name)
+{
+	const char *p = strchr(name, '_');
+	size_t i;
+
+	awm_buf_clear(out);
+	awm_buf_put(out, p + 1, strlen(p + 1) - 4);   /* drop version and ".sql" */
+	for (i = 0; i < out->size; i++)
+		if (out->ptr[i] == '_')
+			out->ptr[i] = ' ';
+}
+
+static void count_rows(awm_recorded_commit *rc, const awm_buf *cs)
+{
+	awm_changeset_summary sum;
+	size_t i;
+
+	if (!cs->size || awm_changeset_summarize(&sum, cs->ptr, cs->size, NULL, 0) < 0) {
+		awm_error_clear();
+		return;
+	}
+	for (i = 0; i < sum.nr; i++) {
+		rc->inserts += sum.tables[i].inserts;
+		rc->updates += sum.tables[i].updates;
+		rc->deletes += sum.tables[i].deletes;
+	}
+	awm_changeset_summary_release(&sum);
+}
+
+/*
+ * Run the down section once on top of the up's result, inside a savepoint
+ * that is rolled back: a down that fails is refused, one that does not
+ * bring back the parent's schema earns a warning.
+ */
+static int check_down(char **warning, sqlite3 *db, const awm_migration *m,
+		      const awm_oid *parent_schema)
+{
+	awm_schema *after = NULL;
+	awm_oid got;
+	awm_buf payload = AWM_BUF_INIT;
+	int rc;
+
+	if ((rc = awm_sqlite_exec(db, "SAVEPOINT awm_down_check")) < 0)
+		return rc;
+	rc = awm_sqlite_run_script(db, m->down.ptr, m->path, m->down_line);
+	if (rc < 0) {
+		awm_error_prefix("the down section fails");
+		goto done;
+	}
+	if ((rc = awm_sqlite_schema_snapshot(&after, db)) < 0)
+		goto done;
+	awm_schema_serialize(&payload, after);
+	awm_oid_hash(&got, AWM_OBJ_SCHEMA, payload.ptr, payload.size);
+	if (!awm_oid_equal(&got, parent_schema))
+		*warning = awm_printf_alloc("%s: the down section does not restore the "
+					    "schema of the previous migration", m->path);
+done:
+	awm_sqlite_exec(db, "ROLLBACK TO awm_down_check");
+	awm_sqlite_exec(db, "RELEASE awm_down_check");
+	awm_schema_free(after);
+	awm_buf_release(&payload);
+	return rc;
+}
+
+static int refuse_no_pk(const awm_migration *m, const awm_capture *cap)
+{
+	return awm_error_set(AWM_EINVALID, "%s changes rows of table '%s', which has no "
+			     "primary key, so awm cannot record those changes for a rollback; "
+			     "give the table a primary key or write a down section",
+			     m->path, cap->no_pk_tables[0]);
+}
+
+typedef struct batch {
+	awm_repo *repo;
+	awm_packwriter *pw;
+	sqlite3 *db;                 /* the state after the last recorded commit */
+	awm_oid parent, parent_schema;
+	int has_parent;
+	awm_signature who;
+	char *gitcommit;
+	const awm_record_opts *opts;
+	awm_record_result *res;
+} batch;
+
+static int record_one(batch *b, const char *name)
+{
+	awm_migration m;
+	awm_capture cap;
+	awm_commit *c = awm_commit_new();
+	awm_buf subj = AWM_BUF_INIT, msg = AWM_BUF_INIT, payload = AWM_BUF_INIT;
+	awm_recorded_commit *out;
+	char *warning = NULL;
+	int rc;
+
+	memset(&cap, 0, sizeof(cap));
+	if ((rc = awm_migration_load(&m, b->repo, name)) < 0)
+		goto done;
+	if ((rc = awm_capture_script(&cap, b->db, m.up.ptr, m.path, m.up_line)) < 0)
+		goto done;
+	if (cap.no_pk_nr && !m.has_down) {
+		rc = refuse_no_pk(&m, &cap);
+		goto done;
+	}
+	if (m.has_down && (rc = check_down(&warning, b->db, &m, &b->parent_schema)) < 0)
+		goto done;
+
+	if (b->has_parent)
+		awm_commit_add_parent(c, &b->parent);
+	if ((rc = awm_packwriter_add(b->pw, &c->up, AWM_OBJ_BLOB, m.up.ptr, m.up.size)) < 0)
+		goto done;
+	c->has_up = 1;
+	if (m.has_down) {
+		if ((rc = awm_packwriter_add(b->pw, &c->down, AWM_OBJ_BLOB, m.down.ptr,
+					     m.down.size)) < 0)
+			goto done;
+		c->has_down = 1;
+	}
+	if (cap.changeset.size) {
+		if ((rc = awm_packwriter_add(b->pw, &c->changeset, AWM_OBJ_CHANGESET,
+					     cap.changeset.ptr, cap.changeset.size)) < 0)
+			goto done;
+		c->has_changeset = 1;
+	}
+	awm_schema_serialize(&payload, cap.schema);
+	if ((rc = awm_packwriter_add(b->pw, &c->schema, AWM_OBJ_SCHEMA, payload.ptr,
+				     payload.size)) < 0)
+		goto done;
+	c->engine = awm_strdup("sqlite");
+	c->migration = awm_strdup(m.path);
+	awm_signature_copy(&c->author, &b->who);
+	awm_signature_copy(&c->committer, &b->who);
+	c->gitcommit = b->gitcommit ? awm_strdup(b->gitcommit) : NULL;
+	if (b->opts && b->opts->message && *b->opts->message) {
+		awm_buf_puts(&msg, b->opts->message);
+	} else {
+		subject_from_name(&subj, m.name);
+		awm_buf_puts(&msg, subj.ptr);
+	}
+	awm_buf_rtrim(&msg);
+	awm_buf_putc(&msg, '\n');
+	c->message = awm_buf_detach(&msg);
+	awm_buf_clear(&payload);
+	if ((rc = awm_commit_serialize(&payload, c)) < 0 ||
+	    (rc = awm_packwriter_add(b->pw, &c->oid, AWM_OBJ_COMMIT, payload.ptr,
+				     payload.size)) < 0)
+		goto done;
+
+	b->res->commits = awm_realloc(b->res->commits,
+				      (b->res->nr + 1) * sizeof(awm_recorded_commit));
+	out = &b->res->commits[b->res->nr++];
+	memset(out, 0, sizeof(*out));
+	out->oid = c->oid;
+	out->path = awm_strdup(m.path);
+	awm_commit_subject(&subj, c);
+	out->subject = awm_buf_detach(&subj);
+	out->warning = warning;
+	warning = NULL;
+	count_rows(out, &cap.changeset);
+	b->parent = c->oid;
+	b->parent_schema = c->schema;
+	b->has_parent = 1;
+done:
+	if (rc < 0 && m.path)
+		awm_error_prefix("nothing was recorded");
+	free(warning);
+	awm_capture_release(&cap);
+	awm_migration_release(&m);
+	awm_commit_free(c);
+	awm_buf_release(&subj);
+	awm_buf_release(&msg);
+	awm_buf_release(&payload);
+	return rc;
+}
+
+/* The schema id of the parent commit, or of an empty database. */
+static int parent_schema(awm_oid *out, awm_repo *repo, const awm_oid *parent, int has)
+{
+	awm_buf payload = AWM_BUF_INIT;
+	awm_commit *c;
+	int rc;
+
+	if (has) {
+		if ((rc = awm_commit_read(&c, repo->odb, parent)) < 0)
+			return rc;
+		*out = c->schema;
+		awm_commit_free(c);
+		return 0;
+	}
+	awm_schema_empty_payload(&payload, "sqlite");
+	awm_oid_hash(out, AWM_OBJ_SCHEMA, payload.ptr, payload.size);
+	awm_buf_release(&payload);
+	return 0;
+}
+
+static int start_batch(batch *b, awm_repo *repo)
+{
+	awm_buf head = AWM_BUF_INIT;
+	int rc;
+
+	b->repo = repo;
+	rc = awm_ref_lookup(&b->parent, repo, "HEAD");
+	if (rc < 0 && rc != AWM_ENOTFOUND)
+		return rc;
+	awm_error_clear();
+	b->has_parent = rc == 0;
+	if ((rc = parent_schema(&b->parent_schema, repo, &b->parent, b->has_parent)) < 0)
+		return rc;
+	if ((rc = awm_git_identity(&b->who, repo->root)) < 0)
+		return rc;
+	awm_git_head(&head, repo->root);
+	b->gitcommit = head.size ? awm_buf_detach(&head) : NULL;
+	awm_buf_release(&head);
+	if ((rc = awm_scratch_open(&b->db, repo, b->has_parent ? &b->parent : NULL)) < 0)
+		return rc;
+	return awm_packwriter_new(&b->pw, repo->odb, LOOSE_LIMIT, 0);
+}
+
+static void end_batch(batch *b)
+{
+	sqlite3_close(b->db);
+	awm_packwriter_free(b->pw);
+	awm_signature_release(&b->who);
+	free(b->gitcommit);
+}
+
+static int update_branch(awm_repo *repo, awm_record_result *res, const batch *b,
+			 const awm_oid *old_head, int had_head)
+{
+	awm_buf target = AWM_BUF_INIT, reason = AWM_BUF_INIT;
+	awm_oid zero;
+	int rc;
+
+	awm_oid_clear(&zero);
+	if (awm_ref_symbolic_target(&target, repo, "HEAD") == 0 &&
+	    !strncmp(target.ptr, "refs/heads/", 11))
+		res->branch = awm_strdup(target.ptr + 11);
+	awm_error_clear();
+	if (res->nr == 1)
+		awm_buf_printf(&reason, "commit: %s", res->commits[0].subject);
+	else
+		awm_buf_printf(&reason, "commit: %zu migrations", res->nr);
+	rc = awm_ref_update(repo, "HEAD", &b->parent, had_head ? old_head : &zero, reason.ptr);
+	if (rc == AWM_ECONFLICT)
+		awm_error_prefix("the branch moved while recording; nothing was recorded, "
+				 "run 'awm commit' again");
+	awm_buf_release(&target);
+	awm_buf_release(&reason);
+	return rc;
+}
+
+int awm_record_migrations(awm_record_result *out, awm_repo *repo, const awm_record_opts *opts)
+{
+	awm_recorded_set rec;
+	awm_wt_status st;
+	batch b;
+	awm_oid old_head;
+	int had_head;
+	size_t i, total = 0, done_n = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&b, 0, sizeof(b));
+	memset(&rec, 0, sizeof(rec));
+	memset(&st, 0, sizeof(st));
+	b.opts = opts;
+	b.res = out;
+	if ((rc = start_batch(&b, repo)) < 0)
+		goto done;
+	old_head = b.parent;
+	had_head = b.has_parent;
+	if ((rc = awm_recorded_load(&rec, repo, had_head ? &old_head : NULL)) < 0 ||
+	    (rc = awm_worktree_status(&st, repo, &rec)) < 0 ||
+	    (rc = check_worktree(&st)) < 0)
+		goto done;
+	for (i = 0; i < st.nr; i++)
+		total += st.items[i].state == AWM_WT_NEW;
+	for (i = 0; i < st.nr && rc == 0; i++) {
+		if (st.items[i].state != AWM_WT_NEW)
+			continue;
+		rc = record_one(&b, st.items[i].name);
+		if (opts && opts->progress)
+			opts->progress("Recording migrations", ++done_n, total, opts->payload);
+	}
+	if (rc < 0 || out->nr == 0)
+		goto done;
+	/* Objects first, durable; then the state cache; then the branch. */
+	if ((rc = awm_packwriter_commit(b.pw, NULL)) < 0)
+		goto done;
+	awm_scratch_save(repo, &b.parent, b.db);
+	awm_error_clear();
+	rc = update_branch(repo, out, &b, &old_head, had_head);
+done:
+	if (rc < 0)
+		awm_record_result_release(out);
+	end_batch(&b);
+	awm_recorded_release(&rec);
+	awm_wt_status_release(&st);
+	return rc;
+}

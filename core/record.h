@@ -1,0 +1,46 @@
+/*
+ * Recording migrations: `awm commit`.
+ */
+#ifndef AWM_RECORD_H
+#define AWM_RECORD_H
+
+#include <stddef.h>
+
+#include "core/repo.h"
+#include "objects/odb.h"
+
+typedef struct awm_record_opts {
+	const char *message;        /* NULL: derived from each file's name */
+	awm_progress_cb progress;
+	void *payload;
+} awm_record_opts;
+
+typedef struct awm_recorded_commit {
+	awm_oid oid;
+	char *path;
+	char *subject;
+	size_t inserts, updates, deletes;   /* rows in its changeset */
+	char *warning;                      /* NULL, or something to tell the user */
+} awm_recorded_commit;
+
+typedef struct awm_record_result {
+	awm_recorded_commit *commits;
+	size_t nr;
+	char *branch;                       /* short name, or NULL when detached */
+} awm_record_result;
+
+void awm_record_result_release(awm_record_result *res);
+
+/*
+ * Record every new migration file, in file-name order, as one commit each
+ * on the current branch.  Each up script runs on a scratch database at its
+ * parent commit under a session, which yields the commit's changeset and
+ * schema; a down section is run once too, to check that it works.
+ *
+ * All or nothing: a failing script, an edited or badly named migration
+ * file, or a branch that moved meanwhile leaves the history untouched.
+ * No new file gives an empty result, not an error.
+ */
+int awm_record_migrations(awm_record_result *out, awm_repo *repo, const awm_record_opts *opts);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * Walking the commit DAG: log, ranges, merge bases, ancestry.
+ *
+ * Walks use the commit-graph index where it covers a commit and read the
+ * commit object otherwise, so they stay correct between gc runs.
+ */
+#ifndef AWM_WALK_H
+#define AWM_WALK_H
+
+#include <stddef.h>
+
+#include "core/buf.h"
+#include "core/repo.h"
+#include "objects/oid.h"
+
+typedef struct awm_walk awm_walk;
+
+#define AWM_WALK_TOPO 1          /* no parent before all of its children */
+#define AWM_WALK_FIRST_PARENT 2  /* follow only first parents */
+
+int awm_walk_new(awm_walk **out, awm_repo *repo, unsigned flags);
+void awm_walk_free(awm_walk *w);
+
+/* Start from `oid` (it and its ancestors are shown). */
+int awm_walk_push(awm_walk *w, const awm_oid *oid);
+
+/* Leave out `oid` and all of its ancestors (the A in A..B). */
+int awm_walk_hide(awm_walk *w, const awm_oid *oid);
+
+/*
+ * The next commit, newest first (by commit time, children before parents
+ * under AWM_WALK_TOPO): 1 with `out` set, 0 at the end, negative on error.
+ */
+int awm_walk_next(awm_walk *w, awm_oid *out);
+
+/* The subject line of the commit `next` returned last. */
+int awm_walk_subject(awm_walk *w, awm_buf *out);
+
+/* The parents of the commit `next` returned last. */
+size_t awm_walk_parents(awm_walk *w, awm_oid **out);
+
+/*
+ * The best common ancestors of `a` and `b` (none, one, or several after
+ * criss-cross merges), newest first.  The caller frees `*out`.
+ */
+int awm_merge_bases(awm_oid **out, size_t *n, awm_repo *repo,
+		    const awm_oid *a, const awm_oid *b);
+
+/* 1 if `ancestor` is `descendant` or one of its ancestors, 0 if not. */
+int awm_is_ancestor(awm_repo *repo, const awm_oid *ancestor, const awm_oid *descendant);
+
+#endif

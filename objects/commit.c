@@ -1,0 +1,275 @@
+/*
+ * Parsing and writing commit objects (see commit.h for the format).
+ */
+#include "objects/commit.h"
+#include "core/error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+awm_commit *awm_commit_new(void)
+{
+	return awm_calloc(1, sizeof(awm_commit));
+}
+
+void awm_commit_free(awm_commit *c)
+{
+	if (!c)
+		return;
+	free(c->parents);
+	free(c->engine);
+	free(c->migration);
+	free(c->gitcommit);
+	free(c->message);
+	awm_signature_release(&c->author);
+	awm_signature_release(&c->committer);
+	free(c);
+}
+
+void awm_commit_add_parent(awm_commit *c, const awm_oid *parent)
+{
+	c->parents = awm_realloc(c->parents, (c->nparents + 1) * sizeof(awm_oid));
+	c->parents[c->nparents++] = *parent;
+}
+
+void awm_signature_format(awm_buf *out, const awm_signature *sig)
+{
+	int tz = sig->tz < 0 ? -sig->tz : sig->tz;
+
+	awm_buf_printf(out, "%s <%s> %lld %c%02d%02d", sig->name, sig->email,
+		       (long long)sig->time, sig->tz < 0 ? '-' : '+', tz / 60, tz % 60);
+}
+
+int awm_signature_parse(awm_signature *out, const char *s, size_t len)
+{
+	const char *lt = memchr(s, '<', len), *gt, *end = s + len, *p;
+	char num[32];
+	long long t;
+	int hh, mm;
+
+	memset(out, 0, sizeof(*out));
+	if (!lt || lt == s || lt[-1] != ' ')
+		return AWM_ECORRUPT;
+	gt = memchr(lt, '>', (size_t)(end - lt));
+	if (!gt || gt + 2 >= end || gt[1] != ' ')
+		return AWM_ECORRUPT;
+	p = gt + 2;
+	{
+		const char *sp = memchr(p, ' ', (size_t)(end - p));
+		size_t n;
+
+		if (!sp || (n = (size_t)(sp - p)) == 0 || n >= sizeof(num))
+			return AWM_ECORRUPT;
+		memcpy(num, p, n);
+		num[n] = '\0';
+		if (strspn(num, "-0123456789") != n)
+			return AWM_ECORRUPT;
+		t = strtoll(num, NULL, 10);
+		p = sp + 1;
+	}
+	if (end - p != 5 || (p[0] != '+' && p[0] != '-') || strspn(p + 1, "0123456789") < 4)
+		return AWM_ECORRUPT;
+	hh = (p[1] - '0') * 10 + (p[2] - '0');
+	mm = (p[3] - '0') * 10 + (p[4] - '0');
+	out->name = awm_strndup(s, (size_t)(lt - 1 - s));
+	out->email = awm_strndup(lt + 1, (size_t)(gt - lt - 1));
+	out->time = t;
+	out->tz = (p[0] == '-' ? -1 : 1) * (hh * 60 + mm);
+	return 0;
+}
+
+/* Cursor over "key value\n" header lines. */
+typedef struct cursor {
+	const char *p, *end;
+	const char *key, *val;
+	size_t klen, vlen;
+} cursor;
+
+static int next_field(cursor *c)
+{
+	const char *nl, *sp;
+
+	if (c->p >= c->end || *c->p == '\n')
+		return 0;
+	nl = memchr(c->p, '\n', (size_t)(c->end - c->p));
+	if (!nl)
+		return -1;
+	sp = memchr(c->p, ' ', (size_t)(nl - c->p));
+	if (!sp)
+		return -1;
+	c->key = c->p;
+	c->klen = (size_t)(sp - c->p);
+	c->val = sp + 1;
+	c->vlen = (size_t)(nl - sp - 1);
+	c->p = nl + 1;
+	return 1;
+}
+
+static int is_key(const cursor *c, const char *key)
+{
+	return c->klen == strlen(key) && !memcmp(c->key, key, c->klen);
+}
+
+static int parse_id(awm_oid *out, const cursor *c)
+{
+	char hex[AWM_OID_HEXSZ + 1];
+
+	if (c->vlen != AWM_OID_HEXSZ)
+		return -1;
+	memcpy(hex, c->val, AWM_OID_HEXSZ);
+	hex[AWM_OID_HEXSZ] = '\0';
+	return awm_oid_fromhex(out, hex) < 0 ? -1 : 0;
+}
+
+static int corrupt(const awm_oid *oid, const char *what)
+{
+	return awm_error_set(AWM_ECORRUPT, "commit %s is malformed: %s",
+			     oid ? awm_oid_tohex(oid).s : "(new)", what);
+}
+
+int awm_commit_parse(awm_commit **out, const awm_oid *oid, const char *data, size_t len)
+{
+	awm_commit *c = awm_commit_new();
+	cursor cur = { data, data + len, NULL, NULL, 0, 0 };
+	int more, rc = 0;
+	awm_oid id;
+
+	if (oid)
+		c->oid = *oid;
+#define FAIL(msg) do { rc = corrupt(oid, msg); goto fail; } while (0)
+	more = next_field(&cur);
+	while (more > 0 && is_key(&cur, "parent")) {
+		if (parse_id(&id, &cur) < 0)
+			FAIL("bad parent id");
+		awm_commit_add_parent(c, &id);
+		more = next_field(&cur);
+	}
+	if (more > 0 && is_key(&cur, "up")) {
+		if (parse_id(&c->up, &cur) < 0)
+			FAIL("bad up id");
+		c->has_up = 1;
+		more = next_field(&cur);
+	}
+	if (more > 0 && is_key(&cur, "down")) {
+		if (parse_id(&c->down, &cur) < 0)
+			FAIL("bad down id");
+		c->has_down = 1;
+		more = next_field(&cur);
+	}
+	if (more > 0 && is_key(&cur, "changeset")) {
+		if (parse_id(&c->changeset, &cur) < 0)
+			FAIL("bad changeset id");
+		c->has_changeset = 1;
+		more = next_field(&cur);
+	}
+	if (more <= 0 || !is_key(&cur, "schema") || parse_id(&c->schema, &cur) < 0)
+		FAIL("missing or bad schema field");
+	if (next_field(&cur) <= 0 || !is_key(&cur, "engine") || cur.vlen == 0)
+		FAIL("missing engine field");
+	c->engine = awm_strndup(cur.val, cur.vlen);
+	more = next_field(&cur);
+	if (more > 0 && is_key(&cur, "migration")) {
+		if (cur.vlen == 0)
+			FAIL("empty migration path");
+		c->migration = awm_strndup(cur.val, cur.vlen);
+		more = next_field(&cur);
+	}
+	if (more <= 0 || !is_key(&cur, "author") ||
+	    awm_signature_parse(&c->author, cur.val, cur.vlen) < 0)
+		FAIL("missing or bad author");
+	if (next_field(&cur) <= 0 || !is_key(&cur, "committer") ||
+	    awm_signature_parse(&c->committer, cur.val, cur.vlen) < 0)
+		FAIL("missing or bad committer");
+	more = next_field(&cur);
+	if (more > 0 && is_key(&cur, "gitcommit")) {
+		if (cur.vlen < 40 || !awm_is_hex(cur.val, cur.vlen))
+			FAIL("bad gitcommit");
+		c->gitcommit = awm_strndup(cur.val, cur.vlen);
+		more = next_field(&cur);
+	}
+	if (more != 0)
+		FAIL(more < 0 ? "truncated header" : "unknown or misplaced field");
+	if (cur.p >= cur.end || *cur.p != '\n')
+		FAIL("no blank line before the message");
+	cur.p++;
+	c->message = awm_strndup(cur.p, (size_t)(cur.end - cur.p));
+#undef FAIL
+	*out = c;
+	return 0;
+fail:
+	awm_commit_free(c);
+	return rc;
+}
+
+static int bad_text(const char *s)
+{
+	return strpbrk(s, "<>\n") != NULL;
+}
+
+int awm_commit_serialize(awm_buf *out, const awm_commit *c)
+{
+	size_t i;
+
+	if (!c->engine || !*c->engine || strpbrk(c->engine, " \n") ||
+	    (c->migration && (!*c->migration || strchr(c->migration, '\n'))) ||
+	    !c->author.name || bad_text(c->author.name) || bad_text(c->author.email) ||
+	    !c->committer.name || bad_text(c->committer.name) ||
+	    bad_text(c->committer.email) ||
+	    (c->gitcommit && !awm_is_hex(c->gitcommit, strlen(c->gitcommit))))
+		return awm_error_set(AWM_EINVALID, "cannot write a commit with a malformed field");
+	for (i = 0; i < c->nparents; i++)
+		awm_buf_printf(out, "parent %s\n", awm_oid_tohex(&c->parents[i]).s);
+	if (c->has_up)
+		awm_buf_printf(out, "up %s\n", awm_oid_tohex(&c->up).s);
+	if (c->has_down)
+		awm_buf_printf(out, "down %s\n", awm_oid_tohex(&c->down).s);
+	if (c->has_changeset)
+		awm_buf_printf(out, "changeset %s\n", awm_oid_tohex(&c->changeset).s);
+	awm_buf_printf(out, "schema %s\n", awm_oid_tohex(&c->schema).s);
+	awm_buf_printf(out, "engine %s\n", c->engine);
+	if (c->migration)
+		awm_buf_printf(out, "migration %s\n", c->migration);
+	awm_buf_puts(out, "author ");
+	awm_signature_format(out, &c->author);
+	awm_buf_puts(out, "\ncommitter ");
+	awm_signature_format(out, &c->committer);
+	awm_buf_putc(out, '\n');
+	if (c->gitcommit)
+		awm_buf_printf(out, "gitcommit %s\n", c->gitcommit);
+	awm_buf_putc(out, '\n');
+	if (c->message)
+		awm_buf_puts(out, c->message);
+	return 0;
+}
+
+int awm_commit_read(awm_commit **out, awm_odb *odb, const awm_oid *oid)
+{
+	awm_object *obj;
+	int rc = awm_odb_read_typed(&obj, odb, oid, AWM_OBJ_COMMIT);
+
+	if (rc < 0)
+		return rc;
+	rc = awm_commit_parse(out, oid, (const char *)obj->data, obj->size);
+	awm_object_free(obj);
+	return rc;
+}
+
+int awm_commit_write(awm_odb *odb, awm_commit *c)
+{
+	awm_buf payload = AWM_BUF_INIT;
+	int rc;
+
+	if ((rc = awm_commit_serialize(&payload, c)) == 0)
+		rc = awm_odb_write(&c->oid, odb, AWM_OBJ_COMMIT, payload.ptr, payload.size);
+	awm_buf_release(&payload);
+	return rc;
+}
+
+void awm_commit_subject(awm_buf *out, const awm_commit *c)
+{
+	const char *m = c->message ? c->message : "";
+	size_t n = strcspn(m, "\n");
+
+	awm_buf_clear(out);
+	awm_buf_put(out, m, n);
+}

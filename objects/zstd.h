@@ -1,0 +1,35 @@
+/*
+ * zstd compression; the only file that calls libzstd and translates its
+ * size_t error returns.
+ *
+ * Every frame awm writes carries its content size and a content checksum,
+ * so a flipped bit in a stored object is caught by decompression as well as
+ * by the id re-check.
+ */
+#ifndef AWM_ZSTD_H
+#define AWM_ZSTD_H
+
+#include <stddef.h>
+
+#include "core/buf.h"
+
+typedef struct awm_zstd awm_zstd;
+
+#define AWM_ZSTD_LEVEL 3
+
+/* Contexts are reused between calls, which matters for many small objects. */
+awm_zstd *awm_zstd_new(int level);
+void awm_zstd_free(awm_zstd *z);
+
+/* Append one frame holding `len` bytes of `src` to `out`. */
+int awm_zstd_compress(awm_zstd *z, awm_buf *out, const void *src, size_t len);
+
+/*
+ * Append the decompressed content of one frame to `out`.  The frame must
+ * decompress to exactly `expected` bytes; `what` names the object or file in
+ * the error message (AWM_ECORRUPT).
+ */
+int awm_zstd_decompress(awm_zstd *z, awm_buf *out, const void *frame,
+			size_t frame_len, size_t expected, const char *what);
+
+#endif
