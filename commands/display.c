@@ -173,7 +173,9 @@ json_t *display_commit_json(const awm_commit *c, const decorations *d)
 	json_object_set_new(j, "committer", sig_json(&c->committer));
 	json_object_set_new(j, "up", opt_oid(c->has_up, &c->up));
 	json_object_set_new(j, "down", opt_oid(c->has_down, &c->down));
+	json_object_set_new(j, "script", opt_oid(c->has_script, &c->script));
 	json_object_set_new(j, "changeset", opt_oid(c->has_changeset, &c->changeset));
+	json_object_set_new(j, "kind", json_string(awm_commit_kind_name(c->kind)));
 	json_object_set_new(j, "schema", json_string(awm_oid_tohex(&c->schema).s));
 	json_object_set_new(j, "git_commit", c->gitcommit ? json_string(c->gitcommit) : json_null());
 	json_object_set_new(j, "refs", decorations_json(d, &c->oid));

@@ -64,6 +64,8 @@ static int parse_commit(fsck_ctx *c, const awm_object *obj)
 		add_link(c, &obj->oid, &cm->up, AWM_OBJ_BLOB, "up script");
 	if (cm->has_down)
 		add_link(c, &obj->oid, &cm->down, AWM_OBJ_BLOB, "down script");
+	if (cm->has_script)
+		add_link(c, &obj->oid, &cm->script, AWM_OBJ_BLOB, "script");
 	if (cm->has_changeset)
 		add_link(c, &obj->oid, &cm->changeset, AWM_OBJ_CHANGESET, "changeset");
 	add_link(c, &obj->oid, &cm->schema, AWM_OBJ_SCHEMA, "schema");

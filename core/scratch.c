@@ -46,15 +46,17 @@ static int apply_changeset(sqlite3 *db, awm_repo *repo, const awm_commit *c)
 int awm_replay_up(sqlite3 *db, awm_repo *repo, const awm_commit *c)
 {
 	awm_object *up;
-	int rc;
+	int rc = 0;
 
-	if (!c->has_up)
-		return c->has_changeset ? apply_changeset(db, repo, c) : 0;
-	if ((rc = awm_odb_read_typed(&up, repo->odb, &c->up, AWM_OBJ_BLOB)) < 0)
-		return rc;
-	rc = awm_sqlite_run_script(db, (const char *)up->data,
-				   c->migration ? c->migration : awm_oid_tohex(&c->oid).s, 1);
-	awm_object_free(up);
+	if (c->has_up) {
+		if ((rc = awm_odb_read_typed(&up, repo->odb, &c->up, AWM_OBJ_BLOB)) < 0)
+			return rc;
+		rc = awm_sqlite_run_script(db, (const char *)up->data,
+					   c->migration ? c->migration : awm_oid_tohex(&c->oid).s, 1);
+		awm_object_free(up);
+	}
+	if (rc == 0 && c->has_changeset && c->kind != AWM_KIND_SQL)
+		rc = apply_changeset(db, repo, c);
 	return rc;
 }
 

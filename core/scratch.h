@@ -22,8 +22,9 @@ int awm_scratch_open(sqlite3 **out, awm_repo *repo, const awm_oid *commit);
 int awm_scratch_save(awm_repo *repo, const awm_oid *commit, sqlite3 *db);
 
 /*
- * Move `db` forward over one commit: run its up script, or, for a commit
- * that has only a changeset, apply the changeset.  Any conflict stops it.
+ * Move `db` forward over one commit: run its up SQL; for DATA and SCRIPT
+ * commits (see awm_commit_kind) then apply its changeset.  Any changeset
+ * conflict stops it.
  */
 int awm_replay_up(sqlite3 *db, awm_repo *repo, const awm_commit *c);
 

@@ -156,6 +156,12 @@ int awm_commit_parse(awm_commit **out, const awm_oid *oid, const char *data, siz
 		c->has_down = 1;
 		more = next_field(&cur);
 	}
+	if (more > 0 && is_key(&cur, "script")) {
+		if (parse_id(&c->script, &cur) < 0)
+			FAIL("bad script id");
+		c->has_script = 1;
+		more = next_field(&cur);
+	}
 	if (more > 0 && is_key(&cur, "changeset")) {
 		if (parse_id(&c->changeset, &cur) < 0)
 			FAIL("bad changeset id");
@@ -168,6 +174,15 @@ int awm_commit_parse(awm_commit **out, const awm_oid *oid, const char *data, siz
 		FAIL("missing engine field");
 	c->engine = awm_strndup(cur.val, cur.vlen);
 	more = next_field(&cur);
+	if (more > 0 && is_key(&cur, "kind")) {
+		int k = awm_commit_kind_from_name(cur.val, cur.vlen);
+
+		/* "sql" is never written: absence means sql, so ids stay canonical. */
+		if (k <= (int)AWM_KIND_SQL)
+			FAIL("bad kind");
+		c->kind = (awm_commit_kind)k;
+		more = next_field(&cur);
+	}
 	if (more > 0 && is_key(&cur, "migration")) {
 		if (cur.vlen == 0)
 			FAIL("empty migration path");
@@ -215,7 +230,8 @@ int awm_commit_serialize(awm_buf *out, const awm_commit *c)
 	    !c->author.name || bad_text(c->author.name) || bad_text(c->author.email) ||
 	    !c->committer.name || bad_text(c->committer.name) ||
 	    bad_text(c->committer.email) ||
-	    (c->gitcommit && !awm_is_hex(c->gitcommit, strlen(c->gitcommit))))
+	    (c->gitcommit && !awm_is_hex(c->gitcommit, strlen(c->gitcommit))) ||
+	    !awm_commit_kind_name(c->kind))
 		return awm_error_set(AWM_EINVALID, "cannot write a commit with a malformed field");
 	for (i = 0; i < c->nparents; i++)
 		awm_buf_printf(out, "parent %s\n", awm_oid_tohex(&c->parents[i]).s);
@@ -223,10 +239,14 @@ int awm_commit_serialize(awm_buf *out, const awm_commit *c)
 		awm_buf_printf(out, "up %s\n", awm_oid_tohex(&c->up).s);
 	if (c->has_down)
 		awm_buf_printf(out, "down %s\n", awm_oid_tohex(&c->down).s);
+	if (c->has_script)
+		awm_buf_printf(out, "script %s\n", awm_oid_tohex(&c->script).s);
 	if (c->has_changeset)
 		awm_buf_printf(out, "changeset %s\n", awm_oid_tohex(&c->changeset).s);
 	awm_buf_printf(out, "schema %s\n", awm_oid_tohex(&c->schema).s);
 	awm_buf_printf(out, "engine %s\n", c->engine);
+	if (c->kind != AWM_KIND_SQL)
+		awm_buf_printf(out, "kind %s\n", awm_commit_kind_name(c->kind));
 	if (c->migration)
 		awm_buf_printf(out, "migration %s\n", c->migration);
 	awm_buf_puts(out, "author ");
@@ -263,6 +283,23 @@ int awm_commit_write(awm_odb *odb, awm_commit *c)
 		rc = awm_odb_write(&c->oid, odb, AWM_OBJ_COMMIT, payload.ptr, payload.size);
 	awm_buf_release(&payload);
 	return rc;
+}
+
+static const char *const kind_names[] = { "sql", "data", "script" };
+
+const char *awm_commit_kind_name(awm_commit_kind kind)
+{
+	return (unsigned)kind < 3 ? kind_names[kind] : NULL;
+}
+
+int awm_commit_kind_from_name(const char *name, size_t len)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (strlen(kind_names[i]) == len && !memcmp(kind_names[i], name, len))
+			return i;
+	return -1;
 }
 
 void awm_commit_subject(awm_buf *out, const awm_commit *c)
