@@ -11,16 +11,22 @@ extern const cmd_entry cmd_cat_object_entry;
 extern const cmd_entry cmd_commit_entry;
 extern const cmd_entry cmd_diff_entry;
 extern const cmd_entry cmd_fast_import_entry;
+extern const cmd_entry cmd_fetch_entry;
 extern const cmd_entry cmd_fsck_entry;
 extern const cmd_entry cmd_gc_entry;
 extern const cmd_entry cmd_hash_object_entry;
 extern const cmd_entry cmd_init_entry;
+extern const cmd_entry cmd_lock_entry;
 extern const cmd_entry cmd_log_entry;
 extern const cmd_entry cmd_new_entry;
+extern const cmd_entry cmd_pull_entry;
+extern const cmd_entry cmd_push_entry;
 extern const cmd_entry cmd_reflog_entry;
+extern const cmd_entry cmd_remote_entry;
 extern const cmd_entry cmd_rev_parse_entry;
 extern const cmd_entry cmd_show_entry;
 extern const cmd_entry cmd_status_entry;
 extern const cmd_entry cmd_switch_entry;
+extern const cmd_entry cmd_unlock_entry;
 
 #endif

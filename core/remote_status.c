@@ -1,0 +1,123 @@
+/*
+ * Where a branch stands against a remote, for `awm status` (see
+ * remote_sync.h): one listing, no object downloads.
+ */
+#include "core/remote_internal.h"
+#include "core/error.h"
+#include "core/refs.h"
+#include "core/walk.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void awm_sync_status_release(awm_sync_status *st)
+{
+	free(st->ref);
+	free(st->heads);
+	free(st->lock_owner);
+	memset(st, 0, sizeof(*st));
+}
+
+/* Commits reachable from `from` and not from `hide`. */
+static int count_range(size_t *out, awm_repo *repo, const awm_oid *from, const awm_oid *hide)
+{
+	awm_walk *w;
+	awm_oid oid;
+	int rc;
+
+	*out = 0;
+	awm_walk_new(&w, repo, 0);
+	if ((rc = awm_walk_push(w, from)) == 0 && (rc = awm_walk_hide(w, hide)) == 0)
+		while ((rc = awm_walk_next(w, &oid)) == 1)
+			(*out)++;
+	awm_walk_free(w);
+	return rc < 0 ? rc : 0;
+}
+
+/* The remote moved to commits we lack: do we have commits of our own? */
+static int behind_or_rebase(awm_sync_status *out, awm_remote *r, const awm_oid *local)
+{
+	awm_buf track = AWM_BUF_INIT;
+	awm_oid seen;
+	int rc;
+
+	out->state = AWM_SYNC_REBASE;
+	awm_remote_tracking_ref(&track, r->name, out->ref);
+	/* What we last fetched contains our tip: no local commits to replay. */
+	if (awm_ref_lookup(&seen, r->repo, track.ptr) == 0 &&
+	    (rc = awm_is_ancestor(r->repo, local, &seen)) > 0)
+		out->state = AWM_SYNC_BEHIND;
+	awm_error_clear();
+	awm_buf_release(&track);
+	return 0;
+}
+
+static int compare(awm_sync_status *out, awm_remote *r, const awm_remote_snapshot *s,
+		   const awm_oid *local)
+{
+	const awm_remote_ref *ref = awm_remote_snapshot_ref(s, out->ref);
+	const awm_oid *h;
+	size_t unknown;
+	int rc;
+
+	if (!ref || !ref->nr) {
+		out->state = local ? AWM_SYNC_NOT_PUSHED : AWM_SYNC_UP_TO_DATE;
+		return 0;
+	}
+	if ((rc = awm_remote_ref_heads(&out->heads, &out->nheads, &unknown, r->repo, ref)) < 0)
+		return rc;
+	if (out->nheads > 1) {
+		out->state = AWM_SYNC_DIVERGED;
+		return 0;
+	}
+	h = &out->heads[0];
+	if (!local) {
+		out->state = AWM_SYNC_BEHIND;
+		return 0;
+	}
+	if (unknown)
+		return behind_or_rebase(out, r, local);
+	if (awm_oid_equal(h, local)) {
+		out->state = AWM_SYNC_UP_TO_DATE;
+		return 0;
+	}
+	if ((rc = count_range(&out->ahead, r->repo, local, h)) < 0 ||
+	    (rc = count_range(&out->behind, r->repo, h, local)) < 0)
+		return rc;
+	if (!out->behind)
+		out->state = AWM_SYNC_AHEAD;
+	else if (!out->ahead)
+		out->state = AWM_SYNC_BEHIND;
+	else
+		out->state = AWM_SYNC_REBASE;
+	return 0;
+}
+
+int awm_remote_sync_status(awm_sync_status *out, awm_remote *r, const char *ref,
+			   const awm_oid *local)
+{
+	awm_remote_snapshot s;
+	awm_lock_record lock;
+	int held = 0, rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&lock, 0, sizeof(lock));
+	out->ref = awm_strdup(ref);
+	if (local)
+		out->local = *local;
+	if ((rc = awm_remote_snapshot_take(&s, r, "")) < 0)
+		return rc;
+	if ((rc = awm_remote_lock_current(&lock, &held, r, &s)) < 0)
+		goto done;
+	if (held) {
+		out->locked = !lock.mine;
+		out->lock_mine = lock.mine;
+		out->lock_owner = awm_strdup(lock.owner);
+		out->lock_expires = lock.expires;
+	}
+	rc = compare(out, r, &s, local);
+done:
+	awm_lock_record_release(&lock);
+	awm_remote_snapshot_release(&s);
+	return rc;
+}
