@@ -91,7 +91,9 @@ static int apply_leases(awm_cli *cli, awm_push_spec *specs, size_t n, const leas
 			if (colon) {
 				specs[i].has_lease = 1;
 				awm_oid_clear(&specs[i].lease);
-				if (colon[1] && (rc = cli_rev(cli, &specs[i].lease, colon + 1)))
+				/* A full id need not be here: it names what the remote holds. */
+				if (colon[1] && awm_oid_fromhex(&specs[i].lease, colon + 1) < 0 &&
+				    (rc = cli_rev(cli, &specs[i].lease, colon + 1)))
 					break;
 			}
 		}

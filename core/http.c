@@ -181,7 +181,9 @@ int awm_http_perform(awm_http_response *res, awm_http *h, const awm_http_request
 	curl_easy_getinfo(c, CURLINFO_SIZE_DOWNLOAD_T, &down);
 	curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &reqsize);
 	curl_easy_getinfo(c, CURLINFO_HEADER_SIZE, &hdrsize);
-	res->bytes_sent = (uint64_t)up + (uint64_t)reqsize;
+	/* libcurl counts a small body inside the request size, a large one not. */
+	res->bytes_sent = (uint64_t)reqsize > (uint64_t)up ? (uint64_t)reqsize
+							    : (uint64_t)reqsize + (uint64_t)up;
 	res->bytes_received = (uint64_t)down + (uint64_t)hdrsize;
 	curl_slist_free_all(hdrs);
 	if (cc != CURLE_OK)

@@ -13,6 +13,7 @@
 #include "objects/packwriter.h"
 #include "objects/schema.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,6 +130,15 @@ static int upstream_has(const plan *p, const awm_commit *c, const awm_oid *onto)
 	return 0;
 }
 
+/* The failure just reported, as a conflict: the rebase cannot go on. */
+static int as_conflict(void)
+{
+	char msg[2048];
+
+	snprintf(msg, sizeof(msg), "%s", awm_error_last());
+	return awm_error_set(AWM_ECONFLICT, "%s", msg);
+}
+
 static int abort_on_conflict(void *ctx, int type, sqlite3_changeset_iter *it)
 {
 	(void)ctx; (void)type; (void)it;
@@ -145,7 +155,7 @@ static int replay_changeset(sqlite3 *db, awm_repo *repo, const awm_commit *c)
 	rc = sqlite3changeset_apply(db, (int)cs->size, cs->data, NULL, abort_on_conflict, NULL);
 	rc = rc == SQLITE_OK ? 0 : awm_sqlite_error(db, rc, "its data changes do not apply");
 	if (rc < 0)
-		rc = awm_error_set(AWM_ECONFLICT, "%s", awm_error_last());
+		rc = as_conflict();
 	awm_object_free(cs);
 	return rc;
 }
@@ -167,7 +177,7 @@ static int replay(awm_oid *out, awm_repo *repo, awm_packwriter *pw, sqlite3 *db,
 		goto done;
 	rc = awm_capture_script(&cap, db, up ? (const char *)up->data : "", file, 1);
 	if (rc < 0) {
-		rc = awm_error_set(AWM_ECONFLICT, "%s", awm_error_last());
+		rc = as_conflict();
 		goto done;
 	}
 	if (c->kind != AWM_KIND_SQL && c->has_changeset &&

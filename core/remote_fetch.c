@@ -27,30 +27,6 @@ void awm_fetch_report_release(awm_fetch_report *rep)
 	memset(rep, 0, sizeof(*rep));
 }
 
-/* 1 when the local store lacks some object the cached index lists. */
-static int pack_needed(int *yes, awm_remote *r, const awm_remote_pack *p)
-{
-	awm_buf idx = AWM_BUF_INIT;
-	const unsigned char *ids;
-	uint32_t i, n;
-	int rc;
-
-	*yes = 0;
-	if ((rc = awm_remote_idx_read(&idx, r, p->sum)) < 0)
-		goto done;
-	n = awm_remote_idx_count((const unsigned char *)idx.ptr);
-	ids = awm_remote_idx_id_table((const unsigned char *)idx.ptr);
-	for (i = 0; i < n && !*yes; i++) {
-		awm_oid oid;
-
-		memcpy(oid.id, ids + (size_t)i * AWM_OID_RAWSZ, AWM_OID_RAWSZ);
-		*yes = !awm_odb_exists(r->repo->odb, &oid);
-	}
-done:
-	awm_buf_release(&idx);
-	return rc;
-}
-
 static int missing(awm_remote *r, const char *what, const awm_oid *oid, const awm_oid *commit)
 {
 	return awm_error_set(AWM_ECORRUPT, "remote '%s' is incomplete: %s %s%s%s is in no pack "
@@ -58,31 +34,54 @@ static int missing(awm_remote *r, const char *what, const awm_oid *oid, const aw
 			     commit ? " of commit " : "", commit ? awm_oid_tohex(commit).s : "");
 }
 
-/*
- * Every object reachable from `head` must be here before a ref points at
- * it.  Commits that were here before this fetch are trusted (the store was
- * complete then), so only the history it brought (`fresh`) is walked.
- */
-static int check_connected(awm_remote *r, const awm_oid *head, const awm_oidset *fresh,
-			   awm_oidset *visited)
+typedef struct want {
+	awm_oid *oids;
+	awm_oid *commits;             /* the commit each object belongs to, for messages */
+	size_t nr, alloc;
+} want;
+
+static void want_add(want *w, const awm_oid *oid, const awm_oid *commit)
 {
+	if (w->nr == w->alloc) {
+		w->alloc = w->alloc ? 2 * w->alloc : 16;
+		w->oids = awm_realloc(w->oids, w->alloc * sizeof(awm_oid));
+		w->commits = awm_realloc(w->commits, w->alloc * sizeof(awm_oid));
+	}
+	w->oids[w->nr] = *oid;
+	w->commits[w->nr++] = commit ? *commit : *oid;
+}
+
+/*
+ * What the refs need that is not here yet.  Commits that were here before
+ * this fetch are trusted (the store was complete then), so only history it
+ * brought (`fresh`) is walked.  With nothing wanted, every object reachable
+ * from the entries is here, and refs may point at them.
+ */
+static int find_wanted(want *w, awm_remote *r, const awm_remote_snapshot *s,
+		       const awm_oidset *fresh)
+{
+	awm_oidset visited = AWM_OIDSET_INIT;
 	awm_oid *stack = NULL;
-	size_t nr = 0, alloc = 0, i;
+	size_t nr = 0, alloc = 0, i, j;
 	int rc = 0;
 
-	AWM_ARRAY_GROW(stack, 1, alloc);
-	stack[nr++] = *head;
+	w->nr = 0;
+	for (i = 0; i < s->nrefs; i++)
+		for (j = 0; j < s->refs[i].nr; j++) {
+			AWM_ARRAY_GROW(stack, nr + 1, alloc);
+			stack[nr++] = s->refs[i].entries[j].commit;
+		}
 	while (rc == 0 && nr) {
 		awm_oid oid = stack[--nr];
 		const awm_oid *objs[5];
 		awm_commit *c;
 		size_t k = 0;
 
-		if (!awm_oidset_add(visited, &oid))
+		if (!awm_oidset_add(&visited, &oid))
 			continue;
 		if (!awm_odb_exists(r->repo->odb, &oid)) {
-			rc = missing(r, "commit", &oid, NULL);
-			break;
+			want_add(w, &oid, NULL);
+			continue;
 		}
 		if (!awm_oidset_contains(fresh, &oid))
 			continue;
@@ -97,45 +96,107 @@ static int check_connected(awm_remote *r, const awm_oid *head, const awm_oidset 
 		if (c->has_changeset)
 			objs[k++] = &c->changeset;
 		objs[k++] = &c->schema;
-		for (i = 0; i < k && rc == 0; i++)
-			if (!awm_odb_exists(r->repo->odb, objs[i]))
-				rc = missing(r, "object", objs[i], &oid);
-		for (i = 0; i < c->nparents; i++) {
+		for (j = 0; j < k; j++)
+			if (!awm_odb_exists(r->repo->odb, objs[j]))
+				want_add(w, objs[j], &oid);
+		for (j = 0; j < c->nparents; j++) {
 			AWM_ARRAY_GROW(stack, nr + 1, alloc);
-			stack[nr++] = c->parents[i];
+			stack[nr++] = c->parents[j];
 		}
 		awm_commit_free(c);
 	}
 	free(stack);
+	awm_oidset_release(&visited);
 	return rc;
 }
 
+/* Position of `oid` in a sorted index id table, or -1. */
+static int idx_has(const awm_buf *idx, const awm_oid *oid)
+{
+	const unsigned char *ids = awm_remote_idx_id_table((const unsigned char *)idx->ptr);
+	uint32_t lo = 0, hi = awm_remote_idx_count((const unsigned char *)idx->ptr);
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = memcmp(ids + (size_t)mid * AWM_OID_RAWSZ, oid->id, AWM_OID_RAWSZ);
+
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/*
+ * Download the packs that hold what the refs need, in rounds: the packs of
+ * the entries' commits first (each push uploads all its commits lacked, so
+ * one round is the rule), then whatever their history still misses.  Packs
+ * nobody needs, such as those of withdrawn pushes, stay where they are.
+ */
 static int import(awm_fetch_report *out, awm_oidset *fresh, awm_remote *r,
 		  const awm_remote_snapshot *s, awm_xfer_progress_cb progress, void *payload)
 {
 	awm_packwriter *pw = NULL;
-	size_t i;
-	int rc, needed;
+	awm_buf *idx = awm_calloc(s->npacks ? s->npacks : 1, sizeof(awm_buf));
+	char *taken = awm_calloc(s->npacks ? s->npacks : 1, 1);
+	want w;
+	size_t i, j;
+	int rc;
 
-	if ((rc = awm_remote_idx_sync(r, s, NULL, NULL)) < 0 ||
-	    (rc = awm_packwriter_new(&pw, r->repo->odb, LOOSE_LIMIT, 0)) < 0)
+	memset(&w, 0, sizeof(w));
+	for (i = 0; i < s->npacks; i++)
+		awm_buf_init(&idx[i]);
+	if ((rc = awm_remote_idx_sync(r, s, NULL, NULL)) < 0)
 		goto done;
-	for (i = 0; i < s->npacks; i++) {
-		size_t n = 0;
+	for (i = 0; i < s->npacks; i++)
+		if ((rc = awm_remote_idx_read(&idx[i], r, s->packs[i].sum)) < 0)
+			goto done;
+	while ((rc = find_wanted(&w, r, s, fresh)) == 0 && w.nr) {
+		size_t got = 0;
 
-		if ((rc = pack_needed(&needed, r, &s->packs[i])) < 0)
+		if ((rc = awm_packwriter_new(&pw, r->repo->odb, LOOSE_LIMIT, 0)) < 0)
 			goto done;
-		if (!needed)
-			continue;
-		if ((rc = awm_remote_pack_import(&n, &out->bytes, fresh, r, &s->packs[i], pw,
-						 progress, payload)) < 0)
+		for (j = 0; j < w.nr; j++) {
+			size_t n = 0;
+
+			for (i = 0; i < s->npacks && !(!taken[i] && idx_has(&idx[i], &w.oids[j])); i++)
+				;
+			if (i == s->npacks) {
+				if (awm_packwriter_has(pw, &w.oids[j]))
+					continue;   /* in a pack this round brings */
+				rc = missing(r, awm_oid_equal(&w.oids[j], &w.commits[j]) ? "commit" :
+					     "object", &w.oids[j], awm_oid_equal(&w.oids[j], &w.commits[j])
+					     ? NULL : &w.commits[j]);
+				goto done;
+			}
+			taken[i] = 1;
+			if ((rc = awm_remote_pack_import(&n, &out->bytes, fresh, r, &s->packs[i], pw,
+							 progress, payload)) < 0)
+				goto done;
+			out->packs++;
+			out->objects += n;
+			got++;
+		}
+		if ((rc = awm_packwriter_commit(pw, NULL)) < 0)
 			goto done;
-		out->packs++;
-		out->objects += n;
+		awm_packwriter_free(pw);
+		pw = NULL;
+		if (!got) {
+			rc = missing(r, "object", &w.oids[0], &w.commits[0]);
+			goto done;
+		}
 	}
-	rc = awm_packwriter_commit(pw, NULL);
 done:
 	awm_packwriter_free(pw);
+	for (i = 0; i < s->npacks; i++)
+		awm_buf_release(&idx[i]);
+	free(idx);
+	free(taken);
+	free(w.oids);
+	free(w.commits);
 	return rc;
 }
 
@@ -221,8 +282,7 @@ int awm_remote_fetch(awm_fetch_report *out, awm_remote *r,
 		     awm_xfer_progress_cb progress, void *payload)
 {
 	awm_remote_snapshot s;
-	awm_oidset fresh = AWM_OIDSET_INIT, visited = AWM_OIDSET_INIT;
-	size_t i;
+	awm_oidset fresh = AWM_OIDSET_INIT;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -230,19 +290,10 @@ int awm_remote_fetch(awm_fetch_report *out, awm_remote *r,
 	if ((rc = awm_remote_begin(r)) < 0 ||
 	    (rc = awm_remote_snapshot_take(&s, r, "")) < 0)
 		goto done;
-	if ((rc = import(out, &fresh, r, &s, progress, payload)) < 0)
-		goto done;
-	for (i = 0; rc == 0 && i < s.nrefs; i++) {
-		size_t j;
-
-		for (j = 0; rc == 0 && j < s.refs[i].nr; j++)
-			rc = check_connected(r, &s.refs[i].entries[j].commit, &fresh, &visited);
-	}
-	if (rc == 0)
+	if ((rc = import(out, &fresh, r, &s, progress, payload)) == 0)
 		rc = update_refs(out, r, &s);
 done:
 	awm_oidset_release(&fresh);
-	awm_oidset_release(&visited);
 	awm_remote_snapshot_release(&s);
 	awm_remote_end(r);
 	return rc;

@@ -252,6 +252,9 @@ static int check_target(awm_remote *r, target *t, const awm_remote_ref *ref)
 	size_t nheads = 0, unknown, i;
 	int have = 0, rc = 0;
 
+	for (i = 0; i < t->nreplace; i++)
+		free(t->replace[i]);
+	t->nreplace = 0;
 	awm_oid_clear(&t->old);
 	t->status = ref && ref->nr ? AWM_PUSH_FAST_FORWARD : AWM_PUSH_NEW;
 	if (ref && ref->nr) {
@@ -535,6 +538,22 @@ static int resolve_targets(target *t, awm_remote *r, const awm_push_spec *specs,
 	return 0;
 }
 
+static int recheck(awm_remote *r, target *t, size_t n)
+{
+	awm_remote_snapshot s;
+	size_t i;
+	int rc = awm_remote_snapshot_take(&s, r, "refs/");
+
+	for (i = 0; rc == 0 && i < n; i++) {
+		if (!t[i].write)
+			continue;
+		rc = check_target(r, &t[i], awm_remote_snapshot_ref(&s, t[i].dst));
+		t[i].ok = !t[i].write;
+	}
+	awm_remote_snapshot_release(&s);
+	return rc;
+}
+
 static int push_steps(awm_push_report *out, awm_remote *r, target *t, size_t n,
 		      awm_xfer_progress_cb progress, void *payload)
 {
@@ -561,6 +580,13 @@ static int push_steps(awm_push_report *out, awm_remote *r, target *t, size_t n,
 						     "awm remote format 1\n", 20)) < 0)
 		goto done;
 	if ((rc = upload_objects(out, r, &s, t, n, progress, payload)) < 0)
+		goto done;
+	/*
+	 * An upload takes a while: look at the refs again just before writing,
+	 * so a push that landed meanwhile is a plain rejection rather than a
+	 * race that withdraws both.
+	 */
+	if (out->objects && (rc = recheck(r, t, n)) < 0)
 		goto done;
 	for (i = 0; i < n; i++)
 		if (t[i].write && (rc = write_entry(r, &t[i])) < 0)

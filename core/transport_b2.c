@@ -429,7 +429,7 @@ static int b2_get(awm_transport *t, awm_buf *out, const char *name, const char *
 	awm_buf url = AWM_BUF_INIT, auth = AWM_BUF_INIT, full = AWM_BUF_INIT;
 	awm_http_request req;
 	const char *headers[2];
-	int attempt, reauth = 0, rc = 0;
+	int attempt, reauth = 0, damaged = 0, rc = 0;
 
 	awm_http_response_init(&res);
 	full_name(&full, b, name);
@@ -464,8 +464,8 @@ static int b2_get(awm_transport *t, awm_buf *out, const char *name, const char *
 		if (res.status == 200) {
 			if (sha1_matches(&res))
 				break;
-			/* Damaged on the way (or at rest): try again, then give up. */
-			if (wait_to_retry(attempt, NULL))
+			/* Damaged on the way: try twice more; damaged at rest: give up. */
+			if (damaged++ < 2 && wait_to_retry(attempt, NULL))
 				continue;
 			rc = awm_error_set(AWM_ECORRUPT, "'%s' downloaded from '%s' does not match "
 					   "the SHA-1 B2 stored for it", name, t->url);

@@ -197,6 +197,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "b2-stand-in/1"
 
+    def setup(self):
+        super().setup()
+        # Whole replies at once: without this, Nagle's algorithm and delayed
+        # ACKs add 40 ms to every request on a kept-alive connection.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def log_message(self, fmt, *args):   # quiet: tests read stdout and stderr
         if self.server.store.args.verbose:
             sys.stderr.write("b2: " + (fmt % args) + "\n")
