@@ -68,6 +68,7 @@ static int exec(awm_cli *cli, int argc, char **argv)
 	awm_remote *r = NULL;
 	cli_xfer x;
 	int c, rebase = 0, quiet = 0, verbose = 0, rc;
+	size_t i;
 
 	while ((c = cli_getopt(cli, argc, argv, "qvh", opts)) != -1) {
 		switch (c) {
@@ -84,6 +85,8 @@ static int exec(awm_cli *cli, int argc, char **argv)
 		return cli_fail(rc);
 	cli_xfer_init(&x, cli);
 	rc = awm_remote_pull(&rep, r, rebase, quiet ? NULL : cli_xfer_progress, &x);
+	for (i = 0; !quiet && i < rep.settled.nnotes; i++)
+		fprintf(stderr, "note: %s\n", rep.settled.notes[i]);
 	if (!quiet && rep.integrated)
 		report(&rep, r);
 	if (verbose)

@@ -13,6 +13,7 @@
 
 void awm_pull_report_release(awm_pull_report *rep)
 {
+	awm_push_report_release(&rep->settled);
 	awm_fetch_report_release(&rep->fetch);
 	free(rep->branch);
 	memset(rep, 0, sizeof(*rep));
@@ -77,7 +78,6 @@ static int integrate(awm_pull_report *out, awm_remote *r, const awm_oid *local, 
 int awm_remote_pull(awm_pull_report *out, awm_remote *r, int rebase,
 		    awm_xfer_progress_cb progress, void *payload)
 {
-	awm_push_report settled;
 	awm_buf target = AWM_BUF_INIT;
 	const awm_fetch_ref *f = NULL;
 	awm_oid local;
@@ -85,7 +85,6 @@ int awm_remote_pull(awm_pull_report *out, awm_remote *r, int rebase,
 	int rc, has_local;
 
 	memset(out, 0, sizeof(*out));
-	memset(&settled, 0, sizeof(settled));
 	if ((rc = awm_ref_symbolic_target(&target, r->repo, "HEAD")) < 0 ||
 	    strncmp(target.ptr, "refs/heads/", 11)) {
 		rc = awm_error_set(AWM_EINVALID, "HEAD is detached; switch to a branch to pull");
@@ -95,7 +94,7 @@ int awm_remote_pull(awm_pull_report *out, awm_remote *r, int rebase,
 	if ((rc = awm_remote_begin(r)) < 0)
 		goto done;
 	/* Our own unfinished pushes first, so that they are not taken for theirs. */
-	if ((rc = awm_remote_settle(&settled, r)) < 0 ||
+	if ((rc = awm_remote_settle(&out->settled, r)) < 0 ||
 	    (rc = awm_remote_fetch(&out->fetch, r, progress, payload)) < 0)
 		goto done;
 	for (i = 0; i < out->fetch.nr && !f; i++)
@@ -131,7 +130,6 @@ int awm_remote_pull(awm_pull_report *out, awm_remote *r, int rebase,
 				   out->branch, r->name, f->nheads, awm_oid_short(&f->heads[0], 10).s);
 done:
 	awm_remote_end(r);
-	awm_push_report_release(&settled);
 	awm_buf_release(&target);
 	return rc;
 }

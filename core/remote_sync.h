@@ -113,6 +113,7 @@ typedef enum awm_pull_status {
 } awm_pull_status;
 
 typedef struct awm_pull_report {
+	awm_push_report settled;     /* notes on our own interrupted pushes */
 	awm_fetch_report fetch;
 	int integrated;              /* the branch was compared (and moved if needed) */
 	awm_pull_status status;

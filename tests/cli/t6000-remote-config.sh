@@ -2,7 +2,7 @@
 # awm remote: adding, listing, showing and removing remotes; bad names and
 # URLs; what push and fetch say without a remote.
 . "$(dirname "$0")/test-lib.sh"
-. "$(dirname "$0")/lib-remote.sh"
+. "$AWM_SOURCE_DIR/tests/cli/lib-remote.sh"
 
 test_expect_success 'remote add writes awm.conf' '
 	new_repo p && cd p &&

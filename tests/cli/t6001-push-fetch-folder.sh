@@ -3,7 +3,7 @@
 # the same log, show and fsck, and the same database when its history is
 # applied; a second push sends only the new commit's objects.
 . "$(dirname "$0")/test-lib.sh"
-. "$(dirname "$0")/lib-remote.sh"
+. "$AWM_SOURCE_DIR/tests/cli/lib-remote.sh"
 
 REMOTE="$TRASH/shared"
 

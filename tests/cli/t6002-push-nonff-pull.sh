@@ -3,7 +3,7 @@
 # pull fast-forwards or rebases; --force-with-lease replaces only what the
 # lease names.
 . "$(dirname "$0")/test-lib.sh"
-. "$(dirname "$0")/lib-remote.sh"
+. "$AWM_SOURCE_DIR/tests/cli/lib-remote.sh"
 
 REMOTE="$TRASH/shared"
 
