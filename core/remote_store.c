@@ -267,6 +267,11 @@ int awm_remote_pack_import(size_t *objects, uint64_t *bytes, awm_oidset *fresh,
 	r->t->progress = NULL;
 	if (rc < 0)
 		goto done;
+	ip.p.bytes = ip.p.bytes_total = data.size;
+	ip.p.done = 1;
+	if (progress)
+		progress(&ip.p, payload);
+	ip.p.done = 0;
 	*bytes += data.size;
 	awm_buf_printf(&path, "%s/%s.pack", dir, p->sum);
 	if ((rc = awm_fs_write_atomic(path.ptr, data.ptr, data.size, 0644, 0)) < 0)
@@ -281,6 +286,7 @@ int awm_remote_pack_import(size_t *objects, uint64_t *bytes, awm_oidset *fresh,
 	}
 	ip.p.what = "Checking objects";
 	ip.p.objects_total = pack->count;
+	ip.p.bytes = 0;
 	/* Every object is decompressed and re-hashed before any is kept. */
 	for (i = 0; i < pack->count; i++) {
 		awm_oid oid;
@@ -294,7 +300,8 @@ int awm_remote_pack_import(size_t *objects, uint64_t *bytes, awm_oidset *fresh,
 			goto refused;
 		awm_object_free(obj);
 		ip.p.objects = i + 1;
-		if (progress && ((i + 1) % 1024 == 0 || i + 1 == pack->count))
+		ip.p.done = i + 1 == pack->count;
+		if (progress && ((i + 1) % 1024 == 0 || ip.p.done))
 			progress(&ip.p, payload);
 	}
 	if ((rc = awm_pack_verify_checksums(pack)) < 0)

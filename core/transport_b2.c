@@ -28,7 +28,8 @@
 #include <time.h>
 
 #define API "/b2api/v3/"
-#define MAX_ATTEMPTS 8
+#define MAX_ATTEMPTS 8            /* for 408, 429, 500, 503 */
+#define MAX_NET_ATTEMPTS 5        /* for requests cut off on the way */
 #define BACKOFF_FIRST_MS 250L
 #define BACKOFF_CAP_MS 16000L
 #define RETRY_AFTER_CAP_S 60L
@@ -132,14 +133,16 @@ static int retryable_status(long status)
 
 /*
  * Wait before attempt `attempt` + 1: Retry-After when the server sent one,
- * else 250 ms doubling up to 16 s.  0 when no attempt is left.
+ * else 250 ms doubling up to 16 s.  0 when no attempt is left: 8 for
+ * retryable statuses, 5 when no response came (`res` NULL).
  */
 static int wait_to_retry(int attempt, const awm_http_response *res)
 {
 	awm_buf v = AWM_BUF_INIT;
 	long ms = BACKOFF_FIRST_MS << (attempt - 1 < 6 ? attempt - 1 : 6);
 
-	if (attempt >= MAX_ATTEMPTS)
+	/* No status: the network failed us; give up sooner than on a 503. */
+	if (attempt >= (res ? MAX_ATTEMPTS : MAX_NET_ATTEMPTS))
 		return 0;
 	if (ms > BACKOFF_CAP_MS)
 		ms = BACKOFF_CAP_MS;

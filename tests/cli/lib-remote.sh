@@ -8,6 +8,8 @@
 #   b2_requests [<api>]           requests it served since the last reset
 #   clone_of <dir> <url>          a new project in <dir> with remote 'origin'
 #   commit_sql <name> <sql>       write migrations/<name>.sql and record it
+#   on_tty <command>...           run a command on a pseudo-terminal, its
+#                                 output (stdout and stderr) on stdout
 #
 # Call start_b2 at the top level of a script, not inside a test body (those
 # run in subshells).
@@ -65,4 +67,11 @@ clone_of() {
 
 commit_sql() {
 	write_migration "$1" "$2" && awm commit -q
+}
+
+on_tty() {
+	python3 -c '
+import os, pty, sys
+status = pty.spawn(sys.argv[1:])
+sys.exit(os.waitstatus_to_exitcode(status))' "$@"
 }

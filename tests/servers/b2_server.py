@@ -20,10 +20,11 @@ Tests drive fault knobs through /_control (not part of B2):
                           "count": 1, "fail": 503, "retry_after": 1}, ...]}
                          each rule skips `skip` matching requests, then acts
                          on the next `count`: "fail" (status, with "code"
-                         and "retry_after"), "truncate" (send only "keep"
-                         bytes of a download body, then hang up) or "delay"
-                         (seconds before answering); {"clear": true} drops
-                         every rule
+                         and "retry_after"), "keep" (send only that many
+                         bytes of a download body, then hang up), "delay"
+                         (seconds before answering) or "expire" (every
+                         token expires before the request is checked);
+                         {"clear": true} drops every rule
   POST /_control/expire  every token issued so far expires now
   POST /_control/tamper  {"name": ..., "offset": n}: flip one byte of the
                          newest version, as a re-upload by someone else
@@ -256,6 +257,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             acts = store.faults_for(api)
             truncate = None
             for act in acts:
+                if act.get("expire"):
+                    store.expire_all()
                 if "delay" in act:
                     time.sleep(float(act["delay"]))
                 if "fail" in act:
@@ -264,8 +267,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                         500: "internal_error", 503: "service_unavailable"}.get(
                             int(act["fail"]), "fault")),
                         "fault injected by the test", act.get("retry_after"))
-                if "truncate" in act or "keep" in act:
-                    truncate = int(act.get("keep", act.get("truncate", 0)))
+                if "keep" in act:
+                    truncate = int(act["keep"])
             out = self.route(api, method, url, body, truncate)
         except B2Error as e:
             out = self.send_error_json(e)
