@@ -14,6 +14,7 @@ attributes a select() kept (None for all).
 
 import functools
 import json
+import re
 
 from .errors import ApiError, invalid_param
 from . import params as P
@@ -114,7 +115,7 @@ def run(queries, records, schema, lookup):
             raise bad("Attribute not found in schema: " + q["attribute"])
         spec.append((q["attribute"], q["method"] == "orderAsc"))
     if not any(a in ("$id", "$sequence") for a, _ in spec):
-        spec.append(("$sequence", spec[-1][1] if spec else True))
+        spec.append(("$sequence", True))  # utopia-php orders by _id ASC last
 
     matched = [r for r in records if all(_match(q, r, schema) for q in filters)]
     total = min(len(matched), COUNT_CAP)
@@ -227,8 +228,8 @@ def _match(q, r, schema):
     if m == "endsWith":
         return v.endswith(x)
     if m == "search":
-        words = set(str(v).lower().split())
-        return any(w in words for w in str(x).lower().split())
+        words = set(re.findall(r"\w+", str(v).lower()))
+        return any(w in words for w in re.findall(r"\w+", str(x).lower()))
     return False
 
 
