@@ -87,16 +87,15 @@ def run(queries, records, schema, lookup):
     seen = set()
     for q in queries:
         m, v = q["method"], q["values"]
-        if m in seen and m in PAGING:
+        kind = "cursor" if m.startswith("cursor") else m
+        if kind in seen and m in PAGING:
             continue  # the first one wins, as in utopia-php/database
-        seen.add(m)
+        seen.add(kind)
         if m == "limit":
             limit = _int_value(v, "limit", 1, MAX_LIMIT)
         elif m == "offset":
             offset = _int_value(v, "offset", 0, 1 << 62)
         elif m in ("cursorAfter", "cursorBefore"):
-            if cursor is not None:
-                raise bad("Only one cursor query is allowed")
             if len(v) != 1 or not isinstance(v[0], str):
                 raise bad("Cursor must contain exactly one value")
             cursor, cursor_dir = v[0], m
