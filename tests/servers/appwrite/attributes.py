@@ -73,7 +73,7 @@ def check_value(attr, value):
         if not attr["min"] <= value <= attr["max"]:
             return None, "Value must be a valid range between %s and %s" % (
                 format(attr["min"], ","), format(attr["max"], ","))
-        return value, None
+        return (float(value) if k == "double" else value), None  # PHP prints 1.0
     if k == "boolean":
         return (value, None) if isinstance(value, bool) else (None, "Value must be a valid boolean")
     if k == "datetime":
@@ -110,7 +110,7 @@ def _range(params, attr, k, update):
         elif isinstance(value, bool) or not isinstance(value, int if k == "integer" else (int, float)):
             raise invalid_param(name, "Value must be a valid %s" % ("integer" if k == "integer" else "float"))
         else:
-            attr[name] = value
+            attr[name] = float(value) if k == "double" else value
     if attr["min"] > attr["max"]:
         raise ApiError("general_argument_invalid", "Minimum value must be lesser than maximum value")
 
