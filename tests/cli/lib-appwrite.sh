@@ -25,6 +25,7 @@ start_appwrite_standin() {
 		>"$TRASH/standin.log" 2>&1 &
 	STANDIN_PID=$!
 	trap stop_appwrite_standin EXIT
+	trap 'stop_appwrite_standin; exit 1' HUP INT PIPE TERM
 	tries=0
 	while [ ! -s "$TRASH/standin.port" ]; do
 		if ! kill -0 "$STANDIN_PID" 2>/dev/null || [ $tries -ge 100 ]; then
