@@ -34,9 +34,11 @@ Tests drive fault knobs through /_control (not part of B2):
   GET  /_control/files   every stored version
 
 Usage: b2_server.py --port-file FILE [--key-id ID --key KEY] [--bucket NAME]
-                    [--token-ttl SECONDS] [--unrestricted]
+                    [--token-ttl SECONDS] [--unrestricted] [--max-seconds S]
 The server listens on 127.0.0.1 on a free port and writes that port to
-FILE once it accepts connections.
+FILE once it accepts connections.  SIGTERM or SIGINT stops it, and so does
+the end of --max-seconds (default 3600), so a test that dies leaks no server
+for long.  The key defaults to B2_APPLICATION_KEY_ID / B2_APPLICATION_KEY.
 """
 
 import argparse
@@ -46,6 +48,7 @@ import http.server
 import json
 import os
 import secrets
+import signal
 import socket
 import sys
 import threading
@@ -517,19 +520,25 @@ def main():
     ap.add_argument("--token-ttl", type=float, default=24 * 3600)
     ap.add_argument("--unrestricted", action="store_true",
                     help="authorize without a bucket restriction (b2_list_buckets needed)")
+    ap.add_argument("--max-seconds", type=float, default=3600,
+                    help="stop by itself after this long (0: never)")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
 
     srv = Server(("127.0.0.1", 0), Handler)
     srv.store = Store(args)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    worker = threading.Thread(target=srv.serve_forever, daemon=True)
+    worker.start()
     tmp = args.port_file + ".tmp"
     with open(tmp, "w") as f:
         f.write("%d\n" % srv.server_port)
     os.rename(tmp, args.port_file)
-    try:
-        srv.serve_forever()
-    except KeyboardInterrupt:
-        pass
+    stop.wait(args.max_seconds or None)
+    srv.shutdown()
+    srv.server_close()
 
 
 if __name__ == "__main__":
