@@ -1,11 +1,12 @@
 /*
  * Remote configuration and opening remotes (see remote.h).
  */
-#include "core/remote.h"
+#include "core/remote_internal.h"
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/refs.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -241,6 +242,29 @@ void awm_remote_free(awm_remote *r)
 	free(r);
 }
 
+/*
+ * Temporary folders (tmp-*) belong to the operation that holds the lock;
+ * any there when we take it were left by one that was killed.
+ */
+static void remove_stale_temps(awm_remote *r)
+{
+	awm_buf path = AWM_BUF_INIT;
+	struct dirent *e;
+	DIR *d = opendir(r->state_dir);
+
+	while (d && (e = readdir(d))) {
+		if (strncmp(e->d_name, "tmp-", 4))
+			continue;
+		awm_buf_clear(&path);
+		awm_path_join(&path, r->state_dir, e->d_name);
+		awm_fs_rm_rf(path.ptr);
+	}
+	if (d)
+		closedir(d);
+	awm_buf_release(&path);
+	awm_error_clear();
+}
+
 int awm_remote_begin(awm_remote *r)
 {
 	awm_buf p = AWM_BUF_INIT;
@@ -256,6 +280,8 @@ int awm_remote_begin(awm_remote *r)
 					   "'%s' in this clone; try again when it has finished",
 					   r->name);
 	}
+	if (rc == 0)
+		remove_stale_temps(r);
 	if (rc < 0)
 		r->depth = 0;
 	awm_buf_release(&p);
@@ -284,4 +310,14 @@ void awm_remote_tracking_ref(awm_buf *out, const char *remote, const char *ref)
 		awm_buf_printf(out, "refs/remotes/%s/%s", remote, ref + 11);
 	else
 		awm_buf_printf(out, "refs/remotes/%s/%s", remote, ref + 5);
+}
+
+void awm_remote_update_tracking(awm_remote *r, const char *dst, const awm_oid *oid)
+{
+	awm_buf ref = AWM_BUF_INIT;
+
+	awm_remote_tracking_ref(&ref, r->name, dst);
+	if (awm_ref_update(r->repo, ref.ptr, oid, NULL, "push") < 0)
+		awm_error_clear();   /* only a cache of the remote's state */
+	awm_buf_release(&ref);
 }

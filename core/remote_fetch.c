@@ -261,7 +261,8 @@ static int update_refs(awm_fetch_report *out, awm_remote *r, const awm_remote_sn
 			continue;
 		awm_buf_clear(&msg);
 		awm_buf_printf(&msg, "fetch %s", r->name);
-		rc = awm_ref_update(r->repo, f->tracking, &f->new_oid, NULL, msg.ptr);
+		/* Compare-and-swap: a ref moved under us is an error, not a loss. */
+		rc = awm_ref_update(r->repo, f->tracking, &f->new_oid, &f->old_oid, msg.ptr);
 	}
 	awm_buf_printf(&prefix, "refs/remotes/%s/", r->name);
 	if (rc == 0)

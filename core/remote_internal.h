@@ -66,6 +66,30 @@ int awm_remote_pack_import(size_t *objects, uint64_t *bytes, awm_oidset *fresh,
 			   awm_remote *r, const awm_remote_pack *p, awm_packwriter *pw,
 			   awm_xfer_progress_cb progress, void *payload);
 
+/*
+ * Every object reachable from `tips` that the remote, holding `has`, lacks,
+ * sorted by id (so an interrupted push rebuilds the very same pack).  The
+ * remote's packs are closed under reachability (each push uploads all it
+ * lacks below its commits), so the walk stops at any commit it has.
+ */
+int awm_remote_missing_objects(awm_oid **out, size_t *n, awm_repo *repo,
+			       const awm_oidset *has, const awm_oid *tips, size_t ntips);
+
+/* ---- ref entries ---- */
+
+/*
+ * The first entry of `ref` that conflicts with ours (`file`, commit `c`):
+ * not ours, not in `skip` (entries a forced push replaces), and not
+ * related to `c` (the same commit, an ancestor or a descendant, all known
+ * locally).  `*out` is NULL when there is none.
+ */
+int awm_remote_find_conflict(const awm_remote_entry **out, awm_repo *repo,
+			     const awm_remote_ref *ref, const char *file, const awm_oid *c,
+			     char **skip, size_t nskip);
+
+/* Point the remote-tracking ref of `ref` at `oid`; a failure is ignored. */
+void awm_remote_update_tracking(awm_remote *r, const char *ref, const awm_oid *oid);
+
 /* ---- the journal of entries this clone wrote but has not settled ---- */
 
 int awm_remote_journal_read(char ***files, size_t *n, awm_remote *r);
@@ -78,6 +102,11 @@ int awm_remote_journal_drop(awm_remote *r, const char *file);
  * never reported success).  What was done goes to `rep->notes`.
  */
 int awm_remote_settle(awm_push_report *rep, awm_remote *r);
+
+/* The same, without taking the clone's lock on the remote; `finished`
+ * (caller's) gets the commits whose pushes it finished. */
+int awm_remote_settle_journal(awm_push_report *rep, awm_oid **finished, size_t *nfinished,
+			      awm_remote *r);
 
 /* ---- locks ---- */
 

@@ -117,3 +117,83 @@ int awm_remote_journal_drop(awm_remote *r, const char *file)
 	free_list(files, n);
 	return rc;
 }
+
+static void note(awm_push_report *rep, char *text)
+{
+	rep->notes = awm_realloc(rep->notes, (rep->nnotes + 1) * sizeof(char *));
+	rep->notes[rep->nnotes++] = text;
+}
+
+static const char *short_ref(const char *ref)
+{
+	return !strncmp(ref, "refs/heads/", 11) ? ref + 11 : ref;
+}
+
+int awm_remote_settle_journal(awm_push_report *rep, awm_oid **done_oids, size_t *ndone,
+			      awm_remote *r)
+{
+	awm_remote_snapshot s;
+	awm_buf refname = AWM_BUF_INIT;
+	char **files = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	if ((rc = awm_remote_journal_read(&files, &n, r)) < 0 || n == 0)
+		goto out;
+	if ((rc = awm_remote_snapshot_take(&s, r, "refs/")) < 0)
+		goto out;
+	for (i = 0; rc == 0 && i < n; i++) {
+		const awm_remote_entry *conflict;
+		const awm_remote_ref *ref;
+		awm_remote_entry e;
+
+		if (awm_remote_entry_parse(&e, &refname, files[i]) < 0) {
+			rc = awm_remote_journal_drop(r, files[i]);
+			continue;
+		}
+		ref = awm_remote_snapshot_ref(&s, refname.ptr);
+		if (!awm_remote_files_find(&s.files, files[i])) {
+			/* Never landed, or pruned under a later push: nothing to do. */
+		} else if ((rc = awm_remote_find_conflict(&conflict, r->repo, ref, files[i], &e.commit,
+					       NULL, 0)) < 0) {
+			awm_remote_entry_release(&e);
+			break;
+		} else if (conflict) {
+			if ((rc = awm_transport_remove(r->t, files[i])) == 0)
+				note(rep, awm_printf_alloc("withdrew an interrupted push of '%s' (%s), "
+							   "which raced with another push",
+							   short_ref(refname.ptr),
+							   awm_oid_short(&e.commit, 10).s));
+		} else {
+			awm_remote_update_tracking(r, refname.ptr, &e.commit);
+			*done_oids = awm_realloc(*done_oids, (*ndone + 1) * sizeof(awm_oid));
+			(*done_oids)[(*ndone)++] = e.commit;
+			note(rep, awm_printf_alloc("finished an interrupted push of '%s' (%s)",
+						   short_ref(refname.ptr),
+						   awm_oid_short(&e.commit, 10).s));
+		}
+		if (rc == 0)
+			rc = awm_remote_journal_drop(r, files[i]);
+		awm_remote_entry_release(&e);
+	}
+	awm_remote_snapshot_release(&s);
+out:
+	for (i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+	awm_buf_release(&refname);
+	return rc;
+}
+
+int awm_remote_settle(awm_push_report *rep, awm_remote *r)
+{
+	awm_oid *finished = NULL;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = awm_remote_begin(r)) == 0)
+		rc = awm_remote_settle_journal(rep, &finished, &n, r);
+	awm_remote_end(r);
+	free(finished);
+	return rc;
+}

@@ -46,66 +46,9 @@ void awm_push_report_release(awm_push_report *rep)
 	memset(rep, 0, sizeof(*rep));
 }
 
-static void note(awm_push_report *rep, char *text)
-{
-	rep->notes = awm_realloc(rep->notes, (rep->nnotes + 1) * sizeof(char *));
-	rep->notes[rep->nnotes++] = text;
-}
-
 static const char *short_ref(const char *ref)
 {
 	return !strncmp(ref, "refs/heads/", 11) ? ref + 11 : ref;
-}
-
-/* 1 when `e` is `c`, an ancestor of it or a descendant, all known here. */
-static int related(awm_repo *repo, const awm_oid *c, const awm_oid *e)
-{
-	int rc;
-
-	if (awm_oid_equal(c, e))
-		return 1;
-	if (!awm_odb_exists(repo->odb, e))
-		return 0;
-	if ((rc = awm_is_ancestor(repo, e, c)) != 0)
-		return rc;
-	return awm_is_ancestor(repo, c, e);
-}
-
-static int listed(char **list, size_t n, const char *file)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(list[i], file))
-			return 1;
-	return 0;
-}
-
-/*
- * The first entry of `ref` that conflicts with ours (`file`, commit `c`):
- * not ours, not to be replaced, and not related to `c`.  NULL when none.
- */
-static int find_conflict(const awm_remote_entry **out, awm_repo *repo,
-			 const awm_remote_ref *ref, const char *file, const awm_oid *c,
-			 char **replace, size_t nreplace)
-{
-	size_t i;
-	int rc;
-
-	*out = NULL;
-	for (i = 0; ref && i < ref->nr; i++) {
-		const awm_remote_entry *e = &ref->entries[i];
-
-		if (!strcmp(e->file, file) || listed(replace, nreplace, e->file))
-			continue;
-		if ((rc = related(repo, c, &e->commit)) < 0)
-			return rc;
-		if (!rc) {
-			*out = e;
-			return 0;
-		}
-	}
-	return 0;
 }
 
 /* Delete entries that are strict ancestors of our successful `c`. */
@@ -123,90 +66,6 @@ static void prune(awm_remote *r, const awm_remote_ref *ref, const awm_oid *c)
 			break;   /* pruning is tidying only; the next push tries again */
 	}
 	awm_error_clear();
-}
-
-static void update_tracking(awm_remote *r, const char *dst, const awm_oid *oid)
-{
-	awm_buf ref = AWM_BUF_INIT;
-
-	awm_remote_tracking_ref(&ref, r->name, dst);
-	if (awm_ref_update(r->repo, ref.ptr, oid, NULL, "push") < 0)
-		awm_error_clear();   /* only a cache of the remote's state */
-	awm_buf_release(&ref);
-}
-
-/*
- * Step 1: every journalled entry is either finished (no conflict: the
- * earlier push did succeed) or withdrawn (it raced, and was never reported
- * as a success).
- */
-static int settle_journal(awm_push_report *rep, awm_oid **done_oids, size_t *ndone,
-			  awm_remote *r)
-{
-	awm_remote_snapshot s;
-	awm_buf refname = AWM_BUF_INIT;
-	char **files = NULL;
-	size_t n = 0, i;
-	int rc;
-
-	if ((rc = awm_remote_journal_read(&files, &n, r)) < 0 || n == 0)
-		goto out;
-	if ((rc = awm_remote_snapshot_take(&s, r, "refs/")) < 0)
-		goto out;
-	for (i = 0; rc == 0 && i < n; i++) {
-		const awm_remote_entry *conflict;
-		const awm_remote_ref *ref;
-		awm_remote_entry e;
-
-		if (awm_remote_entry_parse(&e, &refname, files[i]) < 0) {
-			rc = awm_remote_journal_drop(r, files[i]);
-			continue;
-		}
-		ref = awm_remote_snapshot_ref(&s, refname.ptr);
-		if (!awm_remote_files_find(&s.files, files[i])) {
-			/* Never landed, or pruned under a later push: nothing to do. */
-		} else if ((rc = find_conflict(&conflict, r->repo, ref, files[i], &e.commit,
-					       NULL, 0)) < 0) {
-			awm_remote_entry_release(&e);
-			break;
-		} else if (conflict) {
-			if ((rc = awm_transport_remove(r->t, files[i])) == 0)
-				note(rep, awm_printf_alloc("withdrew an interrupted push of '%s' (%s), "
-							   "which raced with another push",
-							   short_ref(refname.ptr),
-							   awm_oid_short(&e.commit, 10).s));
-		} else {
-			update_tracking(r, refname.ptr, &e.commit);
-			*done_oids = awm_realloc(*done_oids, (*ndone + 1) * sizeof(awm_oid));
-			(*done_oids)[(*ndone)++] = e.commit;
-			note(rep, awm_printf_alloc("finished an interrupted push of '%s' (%s)",
-						   short_ref(refname.ptr),
-						   awm_oid_short(&e.commit, 10).s));
-		}
-		if (rc == 0)
-			rc = awm_remote_journal_drop(r, files[i]);
-		awm_remote_entry_release(&e);
-	}
-	awm_remote_snapshot_release(&s);
-out:
-	for (i = 0; i < n; i++)
-		free(files[i]);
-	free(files);
-	awm_buf_release(&refname);
-	return rc;
-}
-
-int awm_remote_settle(awm_push_report *rep, awm_remote *r)
-{
-	awm_oid *finished = NULL;
-	size_t n = 0;
-	int rc;
-
-	if ((rc = awm_remote_begin(r)) == 0)
-		rc = settle_journal(rep, &finished, &n, r);
-	awm_remote_end(r);
-	free(finished);
-	return rc;
 }
 
 static int nonff(awm_remote *r, const target *t, const awm_remote_entry *e)
@@ -309,78 +168,6 @@ done:
 	return rc;
 }
 
-static void add_object(awm_oid **list, size_t *nr, size_t *alloc, awm_oidset *seen,
-		       const awm_oidset *has, const awm_oid *oid)
-{
-	if (awm_oidset_contains(has, oid) || !awm_oidset_add(seen, oid))
-		return;
-	AWM_ARRAY_GROW(*list, *nr + 1, *alloc);
-	(*list)[(*nr)++] = *oid;
-}
-
-static int cmp_oid(const void *a, const void *b)
-{
-	return awm_oid_cmp(a, b);
-}
-
-/*
- * Every object reachable from the targets that the remote lacks.  The
- * remote's packs are closed under reachability (each push uploads all it
- * lacks below its commits), so the walk stops at any commit it has.
- */
-static int missing_objects(awm_oid **out, size_t *n, awm_repo *repo,
-			   const awm_oidset *has, const target *t, size_t nt)
-{
-	awm_oidset seen = AWM_OIDSET_INIT, visited = AWM_OIDSET_INIT;
-	awm_oid *stack = NULL, *list = NULL;
-	size_t snr = 0, salloc = 0, nr = 0, alloc = 0, i;
-	int rc = 0;
-
-	for (i = 0; i < nt; i++) {
-		if (!t[i].write)
-			continue;
-		AWM_ARRAY_GROW(stack, snr + 1, salloc);
-		stack[snr++] = t[i].oid;
-	}
-	while (snr) {
-		awm_oid oid = stack[--snr];
-		awm_commit *c;
-
-		if (!awm_oidset_add(&visited, &oid) || awm_oidset_contains(has, &oid))
-			continue;
-		if ((rc = awm_commit_read(&c, repo->odb, &oid)) < 0)
-			break;
-		if (c->has_up)
-			add_object(&list, &nr, &alloc, &seen, has, &c->up);
-		if (c->has_down)
-			add_object(&list, &nr, &alloc, &seen, has, &c->down);
-		if (c->has_script)
-			add_object(&list, &nr, &alloc, &seen, has, &c->script);
-		if (c->has_changeset)
-			add_object(&list, &nr, &alloc, &seen, has, &c->changeset);
-		add_object(&list, &nr, &alloc, &seen, has, &c->schema);
-		add_object(&list, &nr, &alloc, &seen, has, &oid);
-		for (i = 0; i < c->nparents; i++) {
-			AWM_ARRAY_GROW(stack, snr + 1, salloc);
-			stack[snr++] = c->parents[i];
-		}
-		awm_commit_free(c);
-	}
-	/* Sorted, so an interrupted push rebuilds the very same pack. */
-	if (nr)
-		qsort(list, nr, sizeof(awm_oid), cmp_oid);
-	free(stack);
-	awm_oidset_release(&seen);
-	awm_oidset_release(&visited);
-	if (rc < 0) {
-		free(list);
-		return rc;
-	}
-	*out = list;
-	*n = nr;
-	return 0;
-}
-
 typedef struct upload_progress {
 	awm_xfer_progress p;
 	awm_xfer_progress_cb cb;
@@ -411,15 +198,19 @@ static int upload_objects(awm_push_report *rep, awm_remote *r, const awm_remote_
 	awm_buf name = AWM_BUF_INIT;
 	upload_progress up;
 	const awm_remote_file *f;
-	awm_oid *missing = NULL;
-	size_t n = 0;
+	awm_oid *missing = NULL, *tips = awm_calloc(nt ? nt : 1, sizeof(awm_oid));
+	size_t n = 0, ntips = 0, i;
 	int rc;
 
 	memset(&pf, 0, sizeof(pf));
 	memset(&up, 0, sizeof(up));
+	for (i = 0; i < nt; i++)
+		if (t[i].write)
+			tips[ntips++] = t[i].oid;
 	if ((rc = awm_remote_idx_sync(r, s, NULL, NULL)) < 0 ||
 	    (rc = awm_remote_idx_ids(&has, r, s)) < 0 ||
-	    (rc = missing_objects(&missing, &n, r->repo, &has, t, nt)) < 0 || n == 0)
+	    (rc = awm_remote_missing_objects(&missing, &n, r->repo, &has, tips, ntips)) < 0 ||
+	    n == 0)
 		goto done;
 	if ((rc = awm_remote_pack_build(&pf, r, missing, n)) < 0)
 		goto done;
@@ -457,6 +248,7 @@ done:
 	awm_oidset_release(&has);
 	awm_buf_release(&name);
 	free(missing);
+	free(tips);
 	return rc;
 }
 
@@ -491,7 +283,7 @@ static int settle_target(awm_remote *r, target *t, const awm_remote_snapshot *af
 	size_t i;
 	int rc;
 
-	if ((rc = find_conflict(&conflict, r->repo, ref, t->entry, &t->oid, t->replace,
+	if ((rc = awm_remote_find_conflict(&conflict, r->repo, ref, t->entry, &t->oid, t->replace,
 				t->nreplace)) < 0)
 		return rc;
 	if (conflict) {
@@ -511,7 +303,7 @@ static int settle_target(awm_remote *r, target *t, const awm_remote_snapshot *af
 			return rc;
 	if ((rc = awm_remote_journal_drop(r, t->entry)) < 0)
 		return rc;
-	update_tracking(r, t->dst, &t->oid);
+	awm_remote_update_tracking(r, t->dst, &t->oid);
 	prune(r, ref, &t->oid);
 	return 0;
 }
@@ -626,7 +418,7 @@ int awm_remote_push(awm_push_report *out, awm_remote *r, const awm_push_spec *sp
 	memset(out, 0, sizeof(*out));
 	if ((rc = resolve_targets(t, r, specs, n)) < 0 ||
 	    (rc = awm_remote_begin(r)) < 0 ||
-	    (rc = settle_journal(out, &finished, &nfinished, r)) < 0)
+	    (rc = awm_remote_settle_journal(out, &finished, &nfinished, r)) < 0)
 		goto done;
 	rc = push_steps(out, r, t, n, progress, payload);
 	out->refs = awm_calloc(n ? n : 1, sizeof(awm_push_result));

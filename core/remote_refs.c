@@ -3,7 +3,7 @@
  * lock records, packs and ref entries, and the heads of each ref
  * (see remote.h and docs/remote-protocol.md).
  */
-#include "core/remote.h"
+#include "core/remote_internal.h"
 #include "core/commit_graph.h"
 #include "core/error.h"
 #include "core/refs.h"
@@ -345,4 +345,51 @@ done:
 	free(covered);
 	free(h);
 	return rc;
+}
+
+/* 1 when `e` is `c`, an ancestor of it or a descendant, all known here. */
+static int related(awm_repo *repo, const awm_oid *c, const awm_oid *e)
+{
+	int rc;
+
+	if (awm_oid_equal(c, e))
+		return 1;
+	if (!awm_odb_exists(repo->odb, e))
+		return 0;
+	if ((rc = awm_is_ancestor(repo, e, c)) != 0)
+		return rc;
+	return awm_is_ancestor(repo, c, e);
+}
+
+static int listed(char **list, size_t n, const char *file)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(list[i], file))
+			return 1;
+	return 0;
+}
+
+int awm_remote_find_conflict(const awm_remote_entry **out, awm_repo *repo,
+			 const awm_remote_ref *ref, const char *file, const awm_oid *c,
+			 char **replace, size_t nreplace)
+{
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	for (i = 0; ref && i < ref->nr; i++) {
+		const awm_remote_entry *e = &ref->entries[i];
+
+		if (!strcmp(e->file, file) || listed(replace, nreplace, e->file))
+			continue;
+		if ((rc = related(repo, c, &e->commit)) < 0)
+			return rc;
+		if (!rc) {
+			*out = e;
+			return 0;
+		}
+	}
+	return 0;
 }

@@ -6,6 +6,7 @@
 #include "core/remote_internal.h"
 #include "core/error.h"
 #include "core/fs.h"
+#include "objects/commit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -333,4 +334,69 @@ done:
 	awm_buf_release(&path);
 	awm_buf_release(&where);
 	return rc;
+}
+
+static void add_object(awm_oid **list, size_t *nr, size_t *alloc, awm_oidset *seen,
+		       const awm_oidset *has, const awm_oid *oid)
+{
+	if (awm_oidset_contains(has, oid) || !awm_oidset_add(seen, oid))
+		return;
+	AWM_ARRAY_GROW(*list, *nr + 1, *alloc);
+	(*list)[(*nr)++] = *oid;
+}
+
+static int cmp_oid(const void *a, const void *b)
+{
+	return awm_oid_cmp(a, b);
+}
+
+int awm_remote_missing_objects(awm_oid **out, size_t *n, awm_repo *repo,
+			       const awm_oidset *has, const awm_oid *tips, size_t ntips)
+{
+	awm_oidset seen = AWM_OIDSET_INIT, visited = AWM_OIDSET_INIT;
+	awm_oid *stack = NULL, *list = NULL;
+	size_t snr = 0, salloc = 0, nr = 0, alloc = 0, i;
+	int rc = 0;
+
+	for (i = 0; i < ntips; i++) {
+		AWM_ARRAY_GROW(stack, snr + 1, salloc);
+		stack[snr++] = tips[i];
+	}
+	while (snr) {
+		awm_oid oid = stack[--snr];
+		awm_commit *c;
+
+		if (!awm_oidset_add(&visited, &oid) || awm_oidset_contains(has, &oid))
+			continue;
+		if ((rc = awm_commit_read(&c, repo->odb, &oid)) < 0)
+			break;
+		if (c->has_up)
+			add_object(&list, &nr, &alloc, &seen, has, &c->up);
+		if (c->has_down)
+			add_object(&list, &nr, &alloc, &seen, has, &c->down);
+		if (c->has_script)
+			add_object(&list, &nr, &alloc, &seen, has, &c->script);
+		if (c->has_changeset)
+			add_object(&list, &nr, &alloc, &seen, has, &c->changeset);
+		add_object(&list, &nr, &alloc, &seen, has, &c->schema);
+		add_object(&list, &nr, &alloc, &seen, has, &oid);
+		for (i = 0; i < c->nparents; i++) {
+			AWM_ARRAY_GROW(stack, snr + 1, salloc);
+			stack[snr++] = c->parents[i];
+		}
+		awm_commit_free(c);
+	}
+	/* Sorted, so an interrupted push rebuilds the very same pack. */
+	if (nr)
+		qsort(list, nr, sizeof(awm_oid), cmp_oid);
+	free(stack);
+	awm_oidset_release(&seen);
+	awm_oidset_release(&visited);
+	if (rc < 0) {
+		free(list);
+		return rc;
+	}
+	*out = list;
+	*n = nr;
+	return 0;
 }
