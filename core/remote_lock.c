@@ -62,7 +62,8 @@ static int read_record(awm_lock_record *out, awm_remote *r, const awm_remote_fil
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = awm_transport_get(r->t, &data, f->name, f->version)) < 0)
+	/* By name: a record is written once, so its newest version is it. */
+	if ((rc = awm_transport_get(r->t, &data, f->name, NULL)) < 0)
 		goto done;
 	j = json_loadb(data.ptr, data.size, 0, NULL);
 	if (!json_is_object(j) || !json_is_integer(json_object_get(j, "expires"))) {

@@ -10,6 +10,8 @@
 #   commit_sql <name> <sql>       write migrations/<name>.sql and record it
 #   on_tty <command>...           run a command on a pseudo-terminal, its
 #                                 output (stdout and stderr) on stdout
+#   apply_history <db>            run every up script of HEAD's history,
+#                                 oldest first, on the SQLite file <db>
 #
 # Call start_b2 at the top level of a script, not inside a test body (those
 # run in subshells).
@@ -74,4 +76,12 @@ on_tty() {
 import os, pty, sys
 status = pty.spawn(sys.argv[1:])
 sys.exit(os.waitstatus_to_exitcode(status))' "$@"
+}
+
+apply_history() {
+	awm log --oneline --no-decorate | cut -d" " -f1 | tac >.ids &&
+	while read -r id; do
+		up=$(awm cat-object -p "$id" | sed -n "s/^up //p") &&
+		awm cat-object -p "$up" | sqlite3 "$1" || return 1
+	done <.ids
 }

@@ -7,15 +7,6 @@
 
 REMOTE="$TRASH/shared"
 
-# apply_history <db>: run every up script of HEAD's history, oldest first.
-apply_history() {
-	awm log --oneline --no-decorate | cut -d" " -f1 | tac >ids &&
-	while read id; do
-		up=$(awm cat-object -p "$id" | sed -n "s/^up //p") &&
-		awm cat-object -p "$up" | sqlite3 "$1" || return 1
-	done <ids
-}
-
 test_expect_success 'setup: a history of three migrations' '
 	clone_of a "$REMOTE" && cd a &&
 	commit_sql 1_users "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);

@@ -34,6 +34,12 @@ test_expect_success 'round trip: log, show and fsck agree in an empty clone' '
 	test_cmp a.out b.out && (cd b && awm fsck)
 '
 
+test_expect_success 'round trip: the history applies to a database with the same result' '
+	(cd a && apply_history "$TRASH/a.db") && (cd b && apply_history "$TRASH/b.db") &&
+	sqlite3 a.db .dump >dump.a && sqlite3 b.db .dump >dump.b &&
+	test_cmp dump.a dump.b && test_grep "ada" dump.b
+'
+
 test_expect_success 'an incremental push: only the new commit objects, in few requests' '
 	cd a && commit_sql 3_posts "CREATE TABLE posts (id INTEGER PRIMARY KEY);" &&
 	b2_control reset >/dev/null &&
@@ -42,10 +48,13 @@ test_expect_success 'an incremental push: only the new commit objects, in few re
 	requests=$(b2_requests) && test "$requests" -le 12 &&
 	test "$(b2_requests b2_upload_file)" = 3 &&
 	test "$(b2_requests b2_list_file_names)" -le 3 &&
-	echo "incremental push: $requests requests" &&
 	sed -n "s/^requests: .*, sent: \([0-9]*\) bytes.*/\1/p" out >sent &&
-	test "$(cat sent)" -lt 20000
+	test "$(cat sent)" -lt 20000 &&
+	echo "# incremental push: $requests requests, $(cat sent) bytes sent," \
+		"$(sed -n "s/^objects: \([0-9]*\), pack: \(.*\)/\1 objects in a pack of \2/p" out)" \
+		>"$TRASH/figures"
 '
+cat "$TRASH/figures" 2>/dev/null
 
 test_expect_success 'an incremental fetch downloads one index and one pack' '
 	cd b && b2_control reset >/dev/null && awm fetch -v >out &&
