@@ -96,6 +96,10 @@ int awm_remote_journal_read(char ***files, size_t *n, awm_remote *r);
 int awm_remote_journal_add(awm_remote *r, const char *file);
 int awm_remote_journal_drop(awm_remote *r, const char *file);
 
+/* Entries whose push succeeded (see remote_journal.c): one per ref. */
+int awm_remote_pushed_mark(awm_remote *r, const char *file);
+int awm_remote_pushed_has(awm_remote *r, const char *file);
+
 /*
  * Settle the journal: each entry is finished (no push raced it, so the
  * push that wrote it did succeed) or withdrawn (it raced, and its push

@@ -118,6 +118,68 @@ int awm_remote_journal_drop(awm_remote *r, const char *file)
 	return rc;
 }
 
+/*
+ * .awm/remotes/<name>/pushed: per ref, the last entry this clone wrote
+ * whose push succeeded.  Such an entry is never withdrawn, so a push that
+ * finds it needs no entry of its own; an entry of the same commit written
+ * by another clone might still be withdrawn by its push, so it does not
+ * count (docs/remote-protocol.md, section 5).
+ */
+static void pushed_path(awm_buf *out, awm_remote *r)
+{
+	awm_remote_state_path(out, r, "pushed");
+}
+
+int awm_remote_pushed_has(awm_remote *r, const char *file)
+{
+	awm_buf path = AWM_BUF_INIT, data = AWM_BUF_INIT;
+	size_t n = strlen(file);
+	const char *line, *nl;
+	int yes = 0;
+
+	pushed_path(&path, r);
+	if (awm_fs_read_file(&data, path.ptr) < 0)
+		awm_error_clear();
+	for (line = data.ptr; !yes && (nl = strchr(line, '\n')); line = nl + 1)
+		yes = (size_t)(nl - line) == n && !strncmp(line, file, n);
+	awm_buf_release(&path);
+	awm_buf_release(&data);
+	return yes;
+}
+
+int awm_remote_pushed_mark(awm_remote *r, const char *file)
+{
+	awm_buf path = AWM_BUF_INIT, data = AWM_BUF_INIT, out = AWM_BUF_INIT;
+	awm_buf ref = AWM_BUF_INIT, other = AWM_BUF_INIT;
+	awm_remote_entry e;
+	char *line, *nl;
+	int rc;
+
+	if (awm_remote_entry_parse(&e, &ref, file) < 0)
+		return awm_error_set(AWM_EINVALID, "'%s' is not a ref entry", file);
+	awm_remote_entry_release(&e);
+	pushed_path(&path, r);
+	if (awm_fs_read_file(&data, path.ptr) < 0)
+		awm_error_clear();
+	/* Keep the lines of other refs; ours is replaced. */
+	for (line = data.ptr; (nl = strchr(line, '\n')); line = nl + 1) {
+		*nl = '\0';
+		if (awm_remote_entry_parse(&e, &other, line) == 0) {
+			if (strcmp(other.ptr, ref.ptr))
+				awm_buf_printf(&out, "%s\n", line);
+			awm_remote_entry_release(&e);
+		}
+	}
+	awm_buf_printf(&out, "%s\n", file);
+	rc = awm_fs_write_atomic(path.ptr, out.ptr, out.size, 0644, 0);
+	awm_buf_release(&path);
+	awm_buf_release(&data);
+	awm_buf_release(&out);
+	awm_buf_release(&ref);
+	awm_buf_release(&other);
+	return rc;
+}
+
 static void note(awm_push_report *rep, char *text)
 {
 	rep->notes = awm_realloc(rep->notes, (rep->nnotes + 1) * sizeof(char *));
@@ -166,6 +228,8 @@ int awm_remote_settle_journal(awm_push_report *rep, awm_oid **done_oids, size_t 
 							   awm_oid_short(&e.commit, 10).s));
 		} else {
 			awm_remote_update_tracking(r, refname.ptr, &e.commit);
+			if (awm_remote_pushed_mark(r, files[i]) < 0)
+				awm_error_clear();
 			*done_oids = awm_realloc(*done_oids, (*ndone + 1) * sizeof(awm_oid));
 			(*done_oids)[(*ndone)++] = e.commit;
 			note(rep, awm_printf_alloc("finished an interrupted push of '%s' (%s)",

@@ -127,7 +127,8 @@ static int check_target(awm_remote *r, target *t, const awm_remote_ref *ref)
 		const awm_remote_entry *e = &ref->entries[i];
 
 		if (awm_oid_equal(&e->commit, &t->oid)) {
-			have = 1;
+			/* Only our own settled entry: another may yet be withdrawn. */
+			have |= awm_remote_pushed_has(r, e->file);
 			continue;
 		}
 		if (awm_odb_exists(r->repo->odb, &e->commit) &&
@@ -161,7 +162,7 @@ static int check_target(awm_remote *r, target *t, const awm_remote_ref *ref)
 		t->status = AWM_PUSH_FORCED;
 	}
 	t->write = !(have && !t->nreplace);
-	if (!t->write)
+	if (!t->nreplace && awm_oid_equal(&t->old, &t->oid))
 		t->status = AWM_PUSH_UP_TO_DATE;
 done:
 	free(heads);
@@ -303,6 +304,8 @@ static int settle_target(awm_remote *r, target *t, const awm_remote_snapshot *af
 			return rc;
 	if ((rc = awm_remote_journal_drop(r, t->entry)) < 0)
 		return rc;
+	if (awm_remote_pushed_mark(r, t->entry) < 0)
+		awm_error_clear();   /* then the next push writes another entry */
 	awm_remote_update_tracking(r, t->dst, &t->oid);
 	prune(r, ref, &t->oid);
 	return 0;

@@ -101,6 +101,15 @@ test_expect_success 'a tampered object is refused on fetch by its id, and no ref
 	awm fetch >/dev/null && awm fsck
 '
 
+test_expect_success 'a clone pushing a commit another clone pushed writes its own entry, once' '
+	clone_of d "$REMOTE" && cd d && awm pull -q &&
+	awm push >out && test_grep "Everything up to date" out &&
+	ls "$REMOTE"/refs/heads/main/ >entries && test_line_count = 2 entries &&
+	test_grep "$(cat .awm/remotes/origin/pushed | sed "s|.*/||")" entries &&
+	awm push >out && test_grep "Everything up to date" out &&
+	ls "$REMOTE"/refs/heads/main/ >entries && test_line_count = 2 entries
+'
+
 test_expect_success 'a push to refs/remotes is refused' '
 	cd a && test_expect_code 2 awm push origin main:refs/remotes/x/y 2>err &&
 	test_grep "only branches" err
