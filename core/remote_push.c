@@ -1,14 +1,18 @@
 /*
- * Pushing (see remote_sync.h; the protocol is docs/remote-protocol.md).
+ * Pushing (see remote_sync.h; docs/remote-protocol.md, section 5, has the
+ * protocol and why it is safe):
  *
  *   1. settle entries an interrupted earlier push left (the journal)
  *   2. list the remote; refuse if locked, or if a ref would lose commits
- *   3. upload one pack of the objects the remote lacks, then its index
- *   4. write a new entry per ref (journalled first)
- *   5. list the ref entries again: an entry that is neither an ancestor nor
- *      a descendant of ours means a push raced with this one, and ours is
- *      withdrawn; otherwise the push succeeded, and entries that are
- *      ancestors of ours are pruned
+ *   3. (the check of step 2, per ref: check_target)
+ *   4. upload one pack of the objects the remote lacks, then its index
+ *   5. after an upload, list the refs again and check again
+ *   6. write a new entry per ref, journalled first
+ *   7. list the refs again: an entry that is neither an ancestor nor a
+ *      descendant of ours means a push raced with this one, and ours is
+ *      withdrawn
+ *   8. otherwise the push succeeded; entries that are ancestors of ours
+ *      are pruned
  */
 #include "core/remote_internal.h"
 #include "core/crypto.h"
@@ -104,7 +108,7 @@ static int lease_of(awm_oid *out, awm_remote *r, const target *t)
 	return rc;
 }
 
-/* Step 2 for one ref: fast-forward, up to date, or a forced replacement. */
+/* Step 3 for one ref: fast-forward, up to date, or a forced replacement. */
 static int check_target(awm_remote *r, target *t, const awm_remote_ref *ref)
 {
 	awm_oid *heads = NULL, lease;
@@ -189,7 +193,7 @@ static void on_upload(uint64_t done, uint64_t total, void *payload)
 		u->cb(&u->p, u->payload);
 }
 
-/* Step 3: one pack of what the remote lacks, then its index. */
+/* Step 4: one pack of what the remote lacks, then its index. */
 static int upload_objects(awm_push_report *rep, awm_remote *r, const awm_remote_snapshot *s,
 			  const target *t, size_t nt, awm_xfer_progress_cb progress,
 			  void *payload)
@@ -253,7 +257,7 @@ done:
 	return rc;
 }
 
-/* Step 4: a new entry, journalled before it is uploaded. */
+/* Step 6: a new entry, journalled before it is uploaded. */
 static int write_entry(awm_remote *r, target *t)
 {
 	awm_buf name = AWM_BUF_INIT, text = AWM_BUF_INIT;
@@ -276,7 +280,7 @@ done:
 	return rc;
 }
 
-/* Step 5 for one ref: keep ours and tidy up, or withdraw it. */
+/* Steps 7 and 8 for one ref: keep ours and tidy up, or withdraw it. */
 static int settle_target(awm_remote *r, target *t, const awm_remote_snapshot *after)
 {
 	const awm_remote_ref *ref = awm_remote_snapshot_ref(after, t->dst);

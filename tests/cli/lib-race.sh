@@ -1,4 +1,4 @@
-# The concurrent-push race, shared by remote-race-folder.sh and
+# The concurrent-push race, shared by tests/crash/remote-race-folder.sh and
 # remote-race-b2.sh.  Source test-lib.sh and lib-remote.sh first, then call
 # race_run <url>.
 #
