@@ -331,7 +331,11 @@ static int resolve_targets(target *t, awm_remote *r, const awm_push_spec *specs,
 		for (j = 0; j < i; j++)
 			if (!strcmp(t[j].dst, t[i].dst))
 				return awm_error_set(AWM_EUSAGE, "'%s' is pushed twice", t[i].dst);
-		if ((rc = awm_ref_lookup(&t[i].oid, r->repo, specs[i].src)) < 0)
+		if ((rc = awm_ref_lookup(&t[i].oid, r->repo, specs[i].src)) == AWM_ENOTFOUND)
+			return awm_error_set(AWM_ENOTFOUND, "'%s' has no commits yet, so there is "
+					     "nothing to push; record one with 'awm commit'",
+					     short_ref(specs[i].src));
+		if (rc < 0)
 			return rc;
 	}
 	return 0;

@@ -70,6 +70,12 @@ test_expect_success 'push and fetch name the missing remote' '
 	test_expect_code 1 awm fetch nowhere 2>err && test_grep "no remote named .nowhere." err
 '
 
+test_expect_success 'a branch without commits has nothing to push' '
+	new_repo u && cd u && awm remote add origin ../u-remote &&
+	test_expect_code 1 awm push 2>err && test_grep "has no commits yet" err &&
+	test ! -e ../u-remote
+'
+
 test_expect_success 'with several remotes and no origin, push asks which' '
 	cd q &&
 	awm remote add one ../one && awm remote add two ../two &&
