@@ -70,6 +70,13 @@ echo "push of $((N + 1)) commits to the B2 stand-in: $req requests (the server s
 	"$sent bytes sent = $(echo "scale=2; $sent / $store" | bc | sed 's/^\./0./') x the store on disk," \
 	"$awm_time s"
 
+awm remote add folder "$work/folder-remote" >/dev/null
+t0=$(now)
+awm push -q folder
+t1=$(now)
+echo "push of the same history to a folder remote: $(secs "$t0" "$t1") s" \
+	"($(du -sb "$work/folder-remote" | cut -f1) bytes there)"
+
 printf -- "-- awm:up\nINSERT INTO events (n, note) VALUES (0, 'one more');\n" \
 	>"migrations/$(printf %06d $((N + 1)))_one_more.sql"
 awm commit -q
