@@ -6,6 +6,7 @@
 #include "objects/zstd.h"
 #include "core/error.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 
 struct awm_zstd {
@@ -53,6 +54,22 @@ int awm_zstd_compress(awm_zstd *z, awm_buf *out, const void *src, size_t len)
 	return 0;
 }
 
+/* "<what>: <msg>", or just "<msg>" when the caller adds the context. */
+static int corrupt(const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int corrupt(const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	awm_error_vset(AWM_ECORRUPT, fmt, ap);
+	va_end(ap);
+	if (what)
+		awm_error_prefix("%s", what);
+	return AWM_ECORRUPT;
+}
+
 int awm_zstd_decompress(awm_zstd *z, awm_buf *out, const void *frame,
 			size_t frame_len, size_t expected, const char *what)
 {
@@ -61,18 +78,15 @@ int awm_zstd_decompress(awm_zstd *z, awm_buf *out, const void *frame,
 
 	declared = ZSTD_getFrameContentSize(frame, frame_len);
 	if (declared == ZSTD_CONTENTSIZE_ERROR || declared != expected)
-		return awm_error_set(AWM_ECORRUPT,
-				     "%s: compressed frame is damaged (bad zstd header)", what);
+		return corrupt(what, "compressed frame is damaged (bad zstd header)");
 	if (!z->d && !(z->d = ZSTD_createDCtx()))
 		return awm_error_set(AWM_ERROR, "cannot create a zstd context");
 	awm_buf_grow(out, expected);
 	n = ZSTD_decompressDCtx(z->d, out->ptr + out->size, expected + 1, frame, frame_len);
 	if (ZSTD_isError(n))
-		return awm_error_set(AWM_ECORRUPT, "%s: compressed data is damaged (%s)",
-				     what, ZSTD_getErrorName(n));
+		return corrupt(what, "compressed data is damaged (%s)", ZSTD_getErrorName(n));
 	if (n != expected)
-		return awm_error_set(AWM_ECORRUPT, "%s: decompressed to %zu bytes, expected %zu",
-				     what, n, expected);
+		return corrupt(what, "decompressed to %zu bytes, expected %zu", n, expected);
 	out->size += n;
 	out->ptr[out->size] = '\0';
 	return 0;

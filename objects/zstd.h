@@ -27,7 +27,8 @@ int awm_zstd_compress(awm_zstd *z, awm_buf *out, const void *src, size_t len);
 /*
  * Append the decompressed content of one frame to `out`.  The frame must
  * decompress to exactly `expected` bytes; `what` names the object or file in
- * the error message (AWM_ECORRUPT).
+ * the error message (AWM_ECORRUPT), or is NULL when the caller adds that
+ * context itself.
  */
 int awm_zstd_decompress(awm_zstd *z, awm_buf *out, const void *frame,
 			size_t frame_len, size_t expected, const char *what);
