@@ -12,6 +12,7 @@
 #include "objects/schema.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -306,6 +307,30 @@ static void set_parents(reader *r, awm_commit *c, awm_oid *schema, const parents
 	}
 }
 
+/* Commands a commit may give at most once; 'from' and 'merge' are checked apart. */
+static int once(reader *r, unsigned *seen, const char *line, size_t len)
+{
+	static const char *const single[] = {
+		"mark", "author", "committer", "migration", "up", "down", "changeset",
+		"schema", "message",
+	};
+	const char *rest;
+	unsigned k;
+	char what[64];
+
+	for (k = 0; k < sizeof(single) / sizeof(single[0]); k++) {
+		if (!starts(line, len, single[k], &rest))
+			continue;
+		if (*seen & (1u << k)) {
+			snprintf(what, sizeof(what), "'%s' given twice in one commit", single[k]);
+			return syntax(r, what);
+		}
+		*seen |= 1u << k;
+		break;
+	}
+	return 0;
+}
+
 static int read_commit(reader *r, const char *ref_s, size_t ref_len)
 {
 	awm_commit *c = awm_commit_new();
@@ -314,6 +339,7 @@ static int read_commit(reader *r, const char *ref_s, size_t ref_len)
 	parents ps;
 	awm_oid parent_schema;
 	int has_schema = 0, rc = 0;
+	unsigned seen = 0;
 	const char *line, *rest;
 	size_t len;
 	tip *t;
@@ -336,6 +362,8 @@ static int read_commit(reader *r, const char *ref_s, size_t ref_len)
 			r->line--;
 			break;
 		}
+		if ((rc = once(r, &seen, line, len)) < 0)
+			break;
 		if (starts(line, len, "mark", &rest)) {
 			if (!(markno = parse_mark(rest, (size_t)(line + len - rest))))
 				rc = syntax(r, "bad mark; write 'mark :<number>'");
@@ -348,7 +376,6 @@ static int read_commit(reader *r, const char *ref_s, size_t ref_len)
 		} else if (starts(line, len, "from", &rest) || starts(line, len, "merge", &rest)) {
 			rc = add_parent(r, &ps, line[0] == 'f', rest, (size_t)(line + len - rest));
 		} else if (starts(line, len, "migration", &rest)) {
-			free(c->migration);
 			c->migration = arg(line, len, rest);
 			if (!*c->migration)
 				rc = syntax(r, "empty migration path");
@@ -366,10 +393,8 @@ static int read_commit(reader *r, const char *ref_s, size_t ref_len)
 			if ((rc = read_data(r, rest, (size_t)(line + len - rest), &data)) == 0)
 				rc = add_data(r, &c->schema, &has_schema, AWM_OBJ_SCHEMA, &data);
 		} else if (starts(line, len, "message", &rest)) {
-			if ((rc = read_data(r, rest, (size_t)(line + len - rest), &data)) == 0) {
-				free(c->message);
+			if ((rc = read_data(r, rest, (size_t)(line + len - rest), &data)) == 0)
 				c->message = awm_buf_detach(&data);
-			}
 		} else {
 			rc = syntax(r, "unknown command in a commit");
 		}

@@ -130,6 +130,8 @@ test_expect_success 'malformed streams are refused with their line number' '
 	refuse 3 "unknown revision" "commit refs/heads/main\nauthor A <a@b> 1 +0000\nfrom nosuch\n\n" &&
 	refuse 4 ".from. must come once" "commit refs/heads/x\nauthor A <a@b> 1 +0000\nmerge main\nfrom main\n\n" &&
 	refuse 2 "unknown command in a commit" "commit refs/heads/main\nfrobnicate\n\n" &&
+	refuse 3 ".author. given twice in one commit" "commit refs/heads/main\nauthor A <a@b> 1 +0000\nauthor A <a@b> 1 +0000\n\n" &&
+	refuse 4 ".up. given twice in one commit" "commit refs/heads/main\nup 1\nx\nup 1\ny\n\n" &&
 	refuse 2 "expected a byte count" "commit refs/heads/main\nup -1\n\n" &&
 	refuse 2 "data runs past the end" "commit refs/heads/main\nup 99\nabc\n" &&
 	refuse 2 "empty migration path" "commit refs/heads/main\nmigration \n\n" &&
