@@ -12,7 +12,8 @@
 struct awm_zstd {
 	ZSTD_CCtx *c;
 	ZSTD_DCtx *d;
-	int level;
+	int level;          /* for large payloads */
+	int c_level;        /* the level the compression context is set to */
 };
 
 awm_zstd *awm_zstd_new(int level)
@@ -35,14 +36,20 @@ void awm_zstd_free(awm_zstd *z)
 int awm_zstd_compress(awm_zstd *z, awm_buf *out, const void *src, size_t len)
 {
 	size_t bound = ZSTD_compressBound(len), n;
+	int level = len < AWM_ZSTD_SMALL_SIZE ? AWM_ZSTD_SMALL_LEVEL : z->level;
 
 	if (!z->c) {
 		z->c = ZSTD_createCCtx();
 		if (!z->c)
 			return awm_error_set(AWM_ERROR, "cannot create a zstd context");
-		ZSTD_CCtx_setParameter(z->c, ZSTD_c_compressionLevel, z->level);
 		ZSTD_CCtx_setParameter(z->c, ZSTD_c_checksumFlag, 1);
 		ZSTD_CCtx_setParameter(z->c, ZSTD_c_contentSizeFlag, 1);
+		z->c_level = level + 1;   /* not set yet */
+	}
+	if (level != z->c_level) {
+		/* Between frames, so it takes effect for this one. */
+		ZSTD_CCtx_setParameter(z->c, ZSTD_c_compressionLevel, level);
+		z->c_level = level;
 	}
 	awm_buf_grow(out, bound);
 	n = ZSTD_compress2(z->c, out->ptr + out->size, bound, src, len);
