@@ -82,6 +82,15 @@ test_expect_success 'refs and reflogs have the documented lines' '
 	test "$(awm rev-parse main)" = 4bf904d895fc37a714c1502763368e0e
 '
 
+test_expect_success 'a ref does not move when its reflog entry is not durable' '
+	cd ex &&
+	test_must_fail env AWM_FAULT=fsync-reflog awm branch other 2>err &&
+	test_grep "cannot fsync reflog" err &&
+	test_must_fail awm rev-parse other 2>/dev/null &&
+	test ! -e .awm/refs/heads/other &&
+	awm branch other && test "$(awm rev-parse other)" = 4bf904d895fc37a714c1502763368e0e
+'
+
 test_expect_success 'a pack and its index are laid out as documented' '
 	new_repo pack && cd pack &&
 	i=0 && while [ $i -lt 70 ]; do i=$((i + 1)) && echo "SELECT $i;" >f$i || return 1; done &&
