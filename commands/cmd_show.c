@@ -120,10 +120,13 @@ static int show_json(awm_cli *cli, const awm_commit *c, long rows)
 	if ((rc = decorations_load(&d, cli->repo)) < 0)
 		return rc;
 	j = display_commit_json(c, &d);
+	/* Every field is always there (docs/json.md): null when there is no script. */
+	json_object_set_new(j, "up_sql", json_null());
+	json_object_set_new(j, "down_sql", json_null());
 	if (c->has_up && (rc = blob_text(&text, cli->repo, &c->up)) == 0)
-		json_object_set_new(j, "up_sql", json_string(text.ptr));
+		json_object_set_new(j, "up_sql", display_json_text(text.ptr, text.size));
 	if (rc == 0 && c->has_down && (rc = blob_text(&text, cli->repo, &c->down)) == 0)
-		json_object_set_new(j, "down_sql", json_string(text.ptr));
+		json_object_set_new(j, "down_sql", display_json_text(text.ptr, text.size));
 	if (rc == 0) {
 		awm_cli plain = *cli;
 
@@ -131,7 +134,7 @@ static int show_json(awm_cli *cli, const awm_commit *c, long rows)
 		awm_buf_clear(&text);
 		rc = display_schema_diff(&plain, &text, cli->repo,
 					 parent_schema(cli->repo, c, &ps), &c->schema);
-		json_object_set_new(j, "schema_diff", json_string(text.ptr));
+		json_object_set_new(j, "schema_diff", display_json_text(text.ptr, text.size));
 	}
 	if (rc == 0 && c->has_changeset)
 		rc = display_changeset_json(&data, cli->repo, &c->changeset, &c->schema, (size_t)rows);

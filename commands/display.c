@@ -11,6 +11,64 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if invalid. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	size_t len, i;
+	unsigned cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2, cp = p[0] & 0x1fu;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3, cp = p[0] & 0x0fu;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4, cp = p[0] & 0x07u;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3fu);
+	}
+	/* No overlong forms, surrogates or code points past U+10FFFF. */
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+json_t *display_json_text(const char *s, size_t len)
+{
+	json_t *j = json_stringn(s, len);
+	awm_buf fixed = AWM_BUF_INIT;
+	size_t i = 0, n;
+
+	if (j)
+		return j;
+	/* Not UTF-8: keep the field, with U+FFFD for each byte that is not. */
+	while (i < len) {
+		if ((n = utf8_len((const unsigned char *)s + i, len - i)) > 0) {
+			awm_buf_put(&fixed, s + i, n);
+			i += n;
+		} else {
+			awm_buf_puts(&fixed, "\xef\xbf\xbd");
+			i++;
+		}
+	}
+	j = json_stringn(fixed.ptr, fixed.size);
+	awm_buf_release(&fixed);
+	return j ? j : json_string("");
+}
+
+static json_t *text(const char *s)
+{
+	return display_json_text(s, strlen(s));
+}
+
 static void add_label(decorations *d, const awm_oid *oid, char *label)
 {
 	AWM_ARRAY_GROW(d->labels, d->nr + 1, d->alloc);
@@ -100,7 +158,7 @@ json_t *decorations_json(const decorations *d, const awm_oid *oid)
 		return arr;
 	for (i = first - 1; i < d->nr; i++)
 		if (awm_oid_equal(&d->targets[i], oid) && d->labels[i][0])
-			json_array_append_new(arr, json_string(d->labels[i]));
+			json_array_append_new(arr, text(d->labels[i]));
 	return arr;
 }
 
@@ -143,8 +201,13 @@ void display_commit_header(awm_cli *cli, awm_buf *out, const awm_commit *c,
 
 static json_t *sig_json(const awm_signature *s)
 {
-	return json_pack("{s:s, s:s, s:I, s:i}", "name", s->name, "email", s->email,
-			 "time", (json_int_t)s->time, "tz_minutes", s->tz);
+	json_t *j = json_object();
+
+	json_object_set_new(j, "name", text(s->name));
+	json_object_set_new(j, "email", text(s->email));
+	json_object_set_new(j, "time", json_integer((json_int_t)s->time));
+	json_object_set_new(j, "tz_minutes", json_integer(s->tz));
+	return j;
 }
 
 static json_t *opt_oid(int has, const awm_oid *oid)
@@ -165,10 +228,10 @@ json_t *display_commit_json(const awm_commit *c, const decorations *d)
 	j = json_object();
 	json_object_set_new(j, "id", json_string(awm_oid_tohex(&c->oid).s));
 	json_object_set_new(j, "parents", parents);
-	json_object_set_new(j, "subject", json_string(subj.ptr));
-	json_object_set_new(j, "message", json_string(c->message ? c->message : ""));
-	json_object_set_new(j, "migration", c->migration ? json_string(c->migration) : json_null());
-	json_object_set_new(j, "engine", json_string(c->engine));
+	json_object_set_new(j, "subject", display_json_text(subj.ptr, subj.size));
+	json_object_set_new(j, "message", text(c->message ? c->message : ""));
+	json_object_set_new(j, "migration", c->migration ? text(c->migration) : json_null());
+	json_object_set_new(j, "engine", text(c->engine));
 	json_object_set_new(j, "author", sig_json(&c->author));
 	json_object_set_new(j, "committer", sig_json(&c->committer));
 	json_object_set_new(j, "up", opt_oid(c->has_up, &c->up));
@@ -304,10 +367,10 @@ int display_changeset_json(json_t **out, awm_repo *repo, const awm_oid *changese
 
 		for (p = t->rows.ptr; *p; p = nl + 1) {
 			nl = strchr(p, '\n');
-			json_array_append_new(rows, json_stringn(p, (size_t)(nl - p)));
+			json_array_append_new(rows, display_json_text(p, (size_t)(nl - p)));
 		}
-		json_array_append_new(*out, json_pack("{s:s, s:I, s:I, s:I, s:o}",
-			"table", t->name, "inserts", (json_int_t)t->inserts,
+		json_array_append_new(*out, json_pack("{s:o, s:I, s:I, s:I, s:o}",
+			"table", text(t->name), "inserts", (json_int_t)t->inserts,
 			"updates", (json_int_t)t->updates, "deletes", (json_int_t)t->deletes,
 			"rows", rows));
 	}

@@ -43,6 +43,12 @@ json_t *decorations_json(const decorations *d, const awm_oid *oid);
 void display_commit_header(awm_cli *cli, awm_buf *out, const awm_commit *c,
 			   const decorations *d, const char *first, const char *prefix);
 
+/*
+ * A JSON string of `len` bytes of text; bytes that are not UTF-8 become
+ * U+FFFD, so a field is never dropped (docs/json.md).  Never NULL.
+ */
+json_t *display_json_text(const char *s, size_t len);
+
 /* The stable JSON form of a commit (docs/json.md). */
 json_t *display_commit_json(const awm_commit *c, const decorations *d);
 

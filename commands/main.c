@@ -4,6 +4,7 @@
 #include "commands/commands.h"
 #include "core/git.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -102,7 +103,8 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-C") && i + 1 < argc) {
 			if (chdir(argv[++i]) < 0) {
-				perror(argv[i]);
+				fprintf(stderr, "error: cannot change to '%s': %s\n", argv[i],
+					strerror(errno));
 				return EXIT_USAGE;
 			}
 		} else if (!strcmp(argv[i], "--color")) {
@@ -128,12 +130,17 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (!strcmp(argv[i], "help")) {
-		if (i + 1 < argc && (cmd = find(argv[i + 1]))) {
-			fputs(cmd->usage, stdout);
+		if (i + 1 == argc) {
+			print_help(stdout);
 			return EXIT_OK;
 		}
-		print_help(stdout);
-		return i + 1 < argc ? EXIT_USAGE : EXIT_OK;
+		if (!(cmd = find(argv[i + 1]))) {
+			fprintf(stderr, "error: '%s' is not an awm command; see 'awm --help'\n",
+				argv[i + 1]);
+			return EXIT_USAGE;
+		}
+		fputs(cmd->usage, stdout);
+		return EXIT_OK;
 	}
 	if (!strcmp(argv[i], "version")) {
 		printf("awm version %s\n", AWM_VERSION);

@@ -31,6 +31,8 @@ typedef struct fsck_ctx {
 	awm_progress_cb progress;
 	void *progress_payload;
 	size_t total;
+	awm_commit_graph *graph;   /* intact commit-graph, checked commit by commit */
+	unsigned char *graph_seen; /* entries already compared */
 } fsck_ctx;
 
 static void fault(fsck_ctx *c, const awm_oid *oid, const char *where, const char *msg)
@@ -50,6 +52,28 @@ static void add_link(fsck_ctx *c, const awm_oid *from, const awm_oid *to,
 	c->nlinks++;
 }
 
+static void graph_fault(const char *msg, void *payload)
+{
+	fault(payload, NULL, "", msg);
+}
+
+/* Compare the commit-graph's entry for a commit, once, while it is parsed. */
+static void check_graph_entry(fsck_ctx *c, const awm_commit *cm)
+{
+	awm_buf msg = AWM_BUF_INIT;
+	uint32_t pos;
+
+	if (!c->graph || (pos = awm_commit_graph_find(c->graph, &cm->oid)) == AWM_GRAPH_NONE ||
+	    c->graph_seen[pos])
+		return;
+	c->graph_seen[pos] = 1;
+	if (!awm_commit_graph_agrees(c->graph, pos, cm)) {
+		awm_commit_graph_disagrees_msg(&msg, c->repo, &cm->oid);
+		graph_fault(msg.ptr, c);
+	}
+	awm_buf_release(&msg);
+}
+
 static int parse_commit(fsck_ctx *c, const awm_object *obj)
 {
 	awm_commit *cm;
@@ -58,6 +82,7 @@ static int parse_commit(fsck_ctx *c, const awm_object *obj)
 
 	if (rc < 0)
 		return rc;
+	check_graph_entry(c, cm);
 	for (i = 0; i < cm->nparents; i++)
 		add_link(c, &obj->oid, &cm->parents[i], AWM_OBJ_COMMIT, "parent");
 	if (cm->has_up)
@@ -157,11 +182,6 @@ static int check_ref(const char *name, const awm_oid *oid, void *payload)
 	return 0;
 }
 
-static void graph_fault(const char *msg, void *payload)
-{
-	fault(payload, NULL, "", msg);
-}
-
 int awm_fsck(awm_fsck_stats *stats, awm_repo *repo, awm_fsck_cb cb, void *payload,
 	     awm_progress_cb progress, void *progress_payload)
 {
@@ -188,6 +208,10 @@ int awm_fsck(awm_fsck_stats *stats, awm_repo *repo, awm_fsck_cb cb, void *payloa
 		if (awm_pack_verify_checksums(packs[i]) < 0)
 			fault(&c, NULL, packs[i]->pack_path, awm_error_last());
 	}
+	/* The graph is checked against each commit as the object pass parses it. */
+	awm_commit_graph_check_file(&c.graph, repo, graph_fault, &c);
+	if (c.graph)
+		c.graph_seen = awm_calloc(awm_commit_graph_count(c.graph) + 1, 1);
 	if ((rc = awm_odb_foreach_record(repo->odb, check_record, &c)) < 0)
 		goto done;
 	check_links(&c);
@@ -196,10 +220,10 @@ int awm_fsck(awm_fsck_stats *stats, awm_repo *repo, awm_fsck_cb cb, void *payloa
 	if (awm_ref_lookup(&head, repo, "HEAD") == 0)
 		check_ref("HEAD", &head, &c);
 	awm_error_clear();
-	awm_commit_graph_verify(repo, graph_fault, &c);
 	rc = 0;
 done:
 	awm_oidmap_release(&c.good);
 	free(c.links);
+	free(c.graph_seen);
 	return rc;
 }

@@ -6,12 +6,14 @@
 #include "objects/zstd.h"
 #include "core/error.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 
 struct awm_zstd {
 	ZSTD_CCtx *c;
 	ZSTD_DCtx *d;
-	int level;
+	int level;          /* for large payloads */
+	int c_level;        /* the level the compression context is set to */
 };
 
 awm_zstd *awm_zstd_new(int level)
@@ -34,14 +36,20 @@ void awm_zstd_free(awm_zstd *z)
 int awm_zstd_compress(awm_zstd *z, awm_buf *out, const void *src, size_t len)
 {
 	size_t bound = ZSTD_compressBound(len), n;
+	int level = len < AWM_ZSTD_SMALL_SIZE ? AWM_ZSTD_SMALL_LEVEL : z->level;
 
 	if (!z->c) {
 		z->c = ZSTD_createCCtx();
 		if (!z->c)
 			return awm_error_set(AWM_ERROR, "cannot create a zstd context");
-		ZSTD_CCtx_setParameter(z->c, ZSTD_c_compressionLevel, z->level);
 		ZSTD_CCtx_setParameter(z->c, ZSTD_c_checksumFlag, 1);
 		ZSTD_CCtx_setParameter(z->c, ZSTD_c_contentSizeFlag, 1);
+		z->c_level = level + 1;   /* not set yet */
+	}
+	if (level != z->c_level) {
+		/* Between frames, so it takes effect for this one. */
+		ZSTD_CCtx_setParameter(z->c, ZSTD_c_compressionLevel, level);
+		z->c_level = level;
 	}
 	awm_buf_grow(out, bound);
 	n = ZSTD_compress2(z->c, out->ptr + out->size, bound, src, len);
@@ -53,6 +61,22 @@ int awm_zstd_compress(awm_zstd *z, awm_buf *out, const void *src, size_t len)
 	return 0;
 }
 
+/* "<what>: <msg>", or just "<msg>" when the caller adds the context. */
+static int corrupt(const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int corrupt(const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	awm_error_vset(AWM_ECORRUPT, fmt, ap);
+	va_end(ap);
+	if (what)
+		awm_error_prefix("%s", what);
+	return AWM_ECORRUPT;
+}
+
 int awm_zstd_decompress(awm_zstd *z, awm_buf *out, const void *frame,
 			size_t frame_len, size_t expected, const char *what)
 {
@@ -61,18 +85,15 @@ int awm_zstd_decompress(awm_zstd *z, awm_buf *out, const void *frame,
 
 	declared = ZSTD_getFrameContentSize(frame, frame_len);
 	if (declared == ZSTD_CONTENTSIZE_ERROR || declared != expected)
-		return awm_error_set(AWM_ECORRUPT,
-				     "%s: compressed frame is damaged (bad zstd header)", what);
+		return corrupt(what, "compressed frame is damaged (bad zstd header)");
 	if (!z->d && !(z->d = ZSTD_createDCtx()))
 		return awm_error_set(AWM_ERROR, "cannot create a zstd context");
 	awm_buf_grow(out, expected);
 	n = ZSTD_decompressDCtx(z->d, out->ptr + out->size, expected + 1, frame, frame_len);
 	if (ZSTD_isError(n))
-		return awm_error_set(AWM_ECORRUPT, "%s: compressed data is damaged (%s)",
-				     what, ZSTD_getErrorName(n));
+		return corrupt(what, "compressed data is damaged (%s)", ZSTD_getErrorName(n));
 	if (n != expected)
-		return awm_error_set(AWM_ECORRUPT, "%s: decompressed to %zu bytes, expected %zu",
-				     what, n, expected);
+		return corrupt(what, "decompressed to %zu bytes, expected %zu", n, expected);
 	out->size += n;
 	out->ptr[out->size] = '\0';
 	return 0;
