@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 /*
@@ -39,6 +40,11 @@ void envcli_guard(awm_engine *e)
 	guarded = e;
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
+	/* A signal the caller ignores (a background job's SIGINT) stays ignored. */
+	if (old_int.sa_handler == SIG_IGN)
+		sigaction(SIGINT, &old_int, NULL);
+	if (old_term.sa_handler == SIG_IGN)
+		sigaction(SIGTERM, &old_term, NULL);
 }
 
 void envcli_unguard(void)
@@ -49,7 +55,9 @@ void envcli_unguard(void)
 	sigaction(SIGTERM, &old_term, NULL);
 	guarded = NULL;
 	if (sig) {
+		/* Die of the signal, as the caller expects, now that the lock is gone. */
 		fflush(stdout);
+		signal(sig, SIG_DFL);
 		raise(sig);
 	}
 }
@@ -309,8 +317,14 @@ int envcli_deploy(awm_cli *cli, const awm_env *env, awm_engine *e, awm_deploy_op
 		envcli_guard(e);
 	}
 	rc = awm_deploy_run(&d, cli->repo, e, o);
-	if (o->dry_run && d.plan.nr + d.history.nr + d.plan.has_target)
+	if (o->dry_run && d.plan.nr + d.history.nr + d.plan.has_target) {
+		char *msg = rc < 0 ? awm_strdup(awm_error_last()) : NULL;
+
 		print_plan(cli, env, e, &d, target_what);
+		if (msg)   /* printing reads commits, which may clear it */
+			awm_error_set(rc, "%s", msg);
+		free(msg);
+	}
 	if (rc < 0) {
 		if (!o->dry_run && d.done)
 			printf("'%s' stopped after %zu of %zu steps\n", env->name, d.done, d.plan.nr);

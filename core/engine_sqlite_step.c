@@ -409,6 +409,13 @@ int awm_sqlite_engine_step(awm_step_result *out, awm_engine *base, const awm_ste
 done:
 	if (rc < 0) {
 		awm_sqlite_engine_rollback(e);
+		/* A failing migration is an error, not a rebase-style conflict (exit 4). */
+		if (failed_row && rc == AWM_ECONFLICT) {
+			char *msg = awm_strdup(awm_error_last());
+
+			rc = awm_error_set(AWM_ERROR, "%s", msg);
+			free(msg);
+		}
 		if (failed_row && rc != AWM_ELOCKED && !e->base.interrupted)
 			record_failure(e, s);
 		else if (e->base.interrupted)

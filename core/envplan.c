@@ -2,8 +2,9 @@
  * Path planning for environments (see envplan.h).
  *
  * The planner loads the target's history once (through a walk, so the
- * commit-graph serves it), then simulates the steps on the set S of
- * applied commits.  S is always closed under ancestry; it is exactly one
+ * commit-graph serves it), orders it, keeps the bottom of the applied
+ * stack that already follows that order, then simulates the steps on the
+ * set S of applied commits.  S is always closed under ancestry; it is exactly one
  * commit's history when it has a single tip (a commit with no child in S).
  * Only then does a step have an expected schema to check: in the middle of
  * a merged-in side branch, the database holds both sides, a state no
@@ -23,10 +24,9 @@ typedef struct gnode {
 	awm_oid *parents;
 	size_t np;
 	uint32_t children;       /* children in S */
-	unsigned in_a : 1;       /* in the target's history */
 	unsigned in_s : 1;       /* applied (in the simulation) */
 	unsigned known : 1;      /* parents loaded */
-	unsigned visited : 1;    /* met by the upward search */
+	unsigned visited : 1;    /* met by the search for the canonical order */
 } gnode;
 
 typedef struct graph {
@@ -116,7 +116,6 @@ static int load_target(graph *g, awm_repo *repo, const awm_oid *target)
 			uint32_t idx = node(g, &oid);
 			size_t np = awm_walk_parents(w, &parents);
 
-			g->v[idx].in_a = 1;
 			set_parents(g, idx, parents, np);
 		}
 	}
@@ -305,21 +304,25 @@ static int plan_down(awm_plan *p, graph *g, awm_repo *repo, const awm_history_ro
 	return 0;
 }
 
-/* The up part: the target's history not in S, parents first, first parent first. */
-static int plan_up(awm_plan *p, graph *g, awm_repo *repo, const awm_oid *target,
-		   awm_oid head, int has_head, const awm_oid *empty_schema)
+/*
+ * The order in which the target's history is applied: parents before
+ * children, a merge's first parent's side before the side of its second
+ * parent, and so on; from the roots up, whatever is applied already.
+ * Every database moved to a commit thus holds its history applied in the
+ * same order, so it is the same database, even when merged-in migrations
+ * do not commute.
+ */
+static void canonical_order(uint32_t **out, size_t *n, graph *g, const awm_oid *target)
 {
 	typedef struct frame { uint32_t idx; size_t next; } frame;
 	frame *st = NULL;
-	size_t nr = 0, alloc = 0;
-	uint32_t t = node(g, target);
-	int rc = 0;
+	size_t nr = 0, alloc = 0, oalloc = 0;
 
-	if (g->v[t].in_s)
-		return 0;
+	*out = NULL;
+	*n = 0;
 	AWM_ARRAY_GROW(st, 1, alloc);
-	st[nr++] = (frame){ t, 0 };
-	g->v[t].visited = 1;
+	st[nr++] = (frame){ node(g, target), 0 };
+	g->v[st[0].idx].visited = 1;
 	while (nr) {
 		frame *f = &st[nr - 1];
 		uint32_t idx = f->idx;
@@ -327,27 +330,40 @@ static int plan_up(awm_plan *p, graph *g, awm_repo *repo, const awm_oid *target,
 		if (f->next < g->v[idx].np) {
 			uint32_t q = node(g, &g->v[idx].parents[f->next++]);
 
-			if (!g->v[q].in_s && !g->v[q].visited) {
+			if (!g->v[q].visited) {
 				g->v[q].visited = 1;
 				AWM_ARRAY_GROW(st, nr + 1, alloc);
 				st[nr++] = (frame){ q, 0 };
 			}
 		} else {
-			awm_commit *c;
-			awm_plan_step *s;
-
 			nr--;
-			if ((rc = awm_commit_read(&c, repo->odb, &g->v[idx].oid)) < 0)
-				break;
-			s = new_step(p, AWM_DIR_UP, c, has_head ? &head : NULL);
-			s_add(g, idx);
-			expectation(s, g, c, empty_schema);
-			head = c->oid;
-			has_head = 1;
+			AWM_ARRAY_GROW(*out, *n + 1, oalloc);
+			(*out)[(*n)++] = idx;
 		}
 	}
 	free(st);
-	return rc;
+}
+
+/* The up part: the canonical order from `from` on. */
+static int plan_up(awm_plan *p, graph *g, awm_repo *repo, const uint32_t *order, size_t n,
+		   size_t from, awm_oid head, int has_head, const awm_oid *empty_schema)
+{
+	size_t i;
+	int rc;
+
+	for (i = from; i < n; i++) {
+		awm_commit *c;
+		awm_plan_step *s;
+
+		if ((rc = awm_commit_read(&c, repo->odb, &g->v[order[i]].oid)) < 0)
+			return rc;
+		s = new_step(p, AWM_DIR_UP, c, has_head ? &head : NULL);
+		s_add(g, order[i]);
+		expectation(s, g, c, empty_schema);
+		head = c->oid;
+		has_head = 1;
+	}
+	return 0;
 }
 
 int awm_plan_check(const awm_plan *p)
@@ -365,8 +381,10 @@ int awm_plan_build(awm_plan *out, awm_repo *repo, const awm_history *hist,
 		   const awm_oid *target, const awm_oid *empty_schema)
 {
 	const awm_history_row **stack = NULL;
+	uint32_t *order = NULL;
 	graph g;
-	size_t depth, keep, i;
+	size_t depth, keep, i, norder = 0;
+	int resume;
 	awm_commit *c = NULL, *top = NULL;
 	int rc = 0;
 
@@ -410,37 +428,41 @@ int awm_plan_build(awm_plan *out, awm_repo *repo, const awm_history *hist,
 			out->head_schema = top->schema;
 		json_decref(payload);
 	}
-	/* Keep the longest bottom of the stack inside the target's history. */
-	for (keep = 0; keep < depth; keep++)
+	/* Keep what the stack and the target's order have in common, bottom up. */
+	if (target)
+		canonical_order(&order, &norder, &g, target);
+	for (keep = 0; keep < depth && keep < norder; keep++)
 		if (stack[keep]->status != AWM_ROW_APPLIED ||
-		    !g.v[node(&g, &stack[keep]->commit)].in_a)
+		    !awm_oid_equal(&stack[keep]->commit, &g.v[order[keep]].oid))
 			break;
 	/* A pending top that is on the way to the target is finished, not undone. */
-	if (keep == depth - 1 && depth && stack[keep]->status == AWM_ROW_PENDING &&
-	    g.v[node(&g, &stack[keep]->commit)].in_a)
-		keep = depth;
+	resume = depth && keep == depth - 1 && keep < norder &&
+		 stack[keep]->status == AWM_ROW_PENDING &&
+		 awm_oid_equal(&stack[keep]->commit, &g.v[order[keep]].oid);
 	out->has_base = keep > 0;
-	if ((rc = plan_down(out, &g, repo, stack, depth, keep, empty_schema)) < 0)
-		goto done;
-	/* Where the up part starts: what is kept, or the pending commit it finishes. */
 	if (keep)
 		out->base = stack[keep - 1]->commit;
-	if (keep == depth && depth && stack[depth - 1]->status == AWM_ROW_PENDING) {
+	if ((rc = plan_down(out, &g, repo, stack, depth, keep + resume, empty_schema)) < 0)
+		goto done;
+	if (resume) {
 		awm_plan_step *s;
 
-		if ((rc = read_applied(&c, repo, stack[depth - 1])) < 0)
+		if ((rc = read_applied(&c, repo, stack[keep])) < 0)
 			goto done;
-		s = new_step(out, AWM_DIR_UP, c, &stack[depth - 1]->commit);
-		s->row = stack[depth - 1];
+		s = new_step(out, AWM_DIR_UP, c, &stack[keep]->commit);
+		s->row = stack[keep];
 		s->resume = 1;
 		expectation(s, &g, c, empty_schema);
 		c = NULL;
+		keep++;
 	}
 	if (target)
-		rc = plan_up(out, &g, repo, target, out->base, out->has_base, empty_schema);
+		rc = plan_up(out, &g, repo, order, norder, keep,
+			     keep ? stack[keep - 1]->commit : out->base, keep > 0, empty_schema);
 done:
 	awm_commit_free(c);
 	awm_commit_free(top);
+	free(order);
 	graph_release(&g);
 	free(stack);
 	if (rc < 0)

@@ -6,13 +6,15 @@
  * all use this one function, so what `plan` prints is what `apply` does.
  *
  * The applied history is the stack of `applied` rows in awm_state, oldest
- * first; its top is the applied head.  The plan keeps the longest bottom
- * part of that stack whose commits are all in the target's history (in a
+ * first; its top is the applied head.  A target's history has one
+ * canonical order: parents before children, and for a merge first the
+ * first parent's side, then the side of each further parent, then the
+ * merge itself; it depends only on the graph, never on dates.  The plan
+ * keeps the longest bottom part of the stack that follows that order (in a
  * linear history: up to the merge base), rolls back the rest, newest first,
- * and then applies the target's commits that are not kept, parents before
- * children: for a merge, first the first parent's side, then the side of
- * each further parent in order, then the merge itself.  The order depends
- * only on the graph, never on dates.
+ * and applies the rest of the order.  So a database moved to a commit by
+ * any path holds the same migrations applied in the same order, which
+ * matters when merged-in data migrations do not commute.
  */
 #ifndef AWM_ENVPLAN_H
 #define AWM_ENVPLAN_H

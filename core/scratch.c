@@ -4,6 +4,7 @@
 #include "core/scratch.h"
 #include "core/error.h"
 #include "core/fs.h"
+#include "core/migration.h"
 #include "core/changeset.h"
 #include "core/sqlite.h"
 
@@ -137,6 +138,36 @@ done:
 	return rc == SQLITE_OK ? 0 : rc;
 }
 
+/*
+ * The file line where a section of `c` starts, so errors point into the
+ * migration file: known when the file is still there with that section
+ * unchanged; else 1, counting from the start of the section.
+ */
+static int section_line(awm_repo *repo, const awm_commit *c, const awm_oid *blob)
+{
+	awm_buf path = AWM_BUF_INIT, text = AWM_BUF_INIT;
+	awm_migration m;
+	int line = 1;
+
+	if (!c->migration)
+		return 1;
+	awm_path_join(&path, repo->root, c->migration);
+	if (awm_fs_read_file(&text, path.ptr) == 0) {
+		awm_crlf_to_lf(&text);
+		if (awm_migration_parse(&m, c->migration, text.ptr, text.size) == 0) {
+			if (awm_oid_equal(blob, &m.up_oid))
+				line = m.up_line;
+			else if (m.has_down && awm_oid_equal(blob, &m.down_oid))
+				line = m.down_line;
+		}
+		awm_migration_release(&m);
+	}
+	awm_error_clear();
+	awm_buf_release(&path);
+	awm_buf_release(&text);
+	return line;
+}
+
 static int run_blob(sqlite3 *db, awm_repo *repo, const awm_commit *c, const awm_oid *blob)
 {
 	awm_object *sql;
@@ -145,7 +176,8 @@ static int run_blob(sqlite3 *db, awm_repo *repo, const awm_commit *c, const awm_
 	if ((rc = awm_odb_read_typed(&sql, repo->odb, blob, AWM_OBJ_BLOB)) < 0)
 		return rc;
 	rc = awm_sqlite_run_script(db, (const char *)sql->data,
-				   c->migration ? c->migration : awm_oid_tohex(&c->oid).s, 1);
+				   c->migration ? c->migration : awm_oid_tohex(&c->oid).s,
+				   section_line(repo, c, blob));
 	awm_object_free(sql);
 	return rc;
 }
