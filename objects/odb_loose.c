@@ -118,8 +118,9 @@ static int visit_dir(loose_backend *lb, unsigned fan, loose_visit fn, void *payl
 
 	awm_buf_printf(&path, "%s/%02x", lb->dir, fan);
 	if (!(d = opendir(path.ptr))) {
+		rc = errno == ENOENT ? 0 : awm_error_os(AWM_ERROR, "cannot read '%s'", path.ptr);
 		awm_buf_release(&path);
-		return errno == ENOENT ? 0 : awm_error_os(AWM_ERROR, "cannot read '%s'", path.ptr);
+		return rc;
 	}
 	while (rc == 0 && (e = readdir(d))) {
 		awm_oid oid;
