@@ -53,7 +53,8 @@ static uint32_t node(graph *g, const awm_oid *oid)
 static void set_parents(graph *g, uint32_t idx, const awm_oid *parents, size_t np)
 {
 	g->v[idx].parents = awm_calloc(np ? np : 1, sizeof(awm_oid));
-	memcpy(g->v[idx].parents, parents, np * sizeof(awm_oid));
+	if (np)   /* a root has no parents, and maybe a NULL array */
+		memcpy(g->v[idx].parents, parents, np * sizeof(awm_oid));
 	g->v[idx].np = np;
 	g->v[idx].known = 1;
 }
