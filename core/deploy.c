@@ -125,11 +125,13 @@ static int run_steps(awm_deploy *d, awm_repo *repo, awm_engine *e, const awm_dep
 		st.expect_schema = ps->check_schema ? &ps->expect_schema : NULL;
 		st.accept_drift = o->accept_drift;
 		st.lock = req;
+		st.release_lock = i + 1 == d->plan.nr;
 		st.subject = subj.ptr;
 		awm_step_result_release(&d->last);
 		if ((rc = awm_engine_step(&d->last, e, &st)) < 0)
 			break;
 		d->done++;
+		d->released = st.release_lock;
 		if (o->on_step)
 			o->on_step(d, i, o->payload);
 		if (o->progress)
@@ -180,7 +182,7 @@ int awm_deploy_run(awm_deploy *out, awm_repo *repo, awm_engine *e,
 	if (!o->dry_run)
 		rc = run_steps(out, repo, e, o, &req);
 done:
-	if (locked && (urc = awm_engine_unlock(e, &req)) < 0 && rc == 0)
+	if (locked && !out->released && (urc = awm_engine_unlock(e, &req)) < 0 && rc == 0)
 		rc = urc;
 	return rc;
 }

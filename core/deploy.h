@@ -50,6 +50,7 @@ typedef struct awm_deploy {
 	awm_lock_info lock;       /* dry runs: the lock as it is */
 	awm_step_result last;     /* of the step that ran last */
 	size_t done;              /* steps completed */
+	int released;             /* the last step dropped the lock */
 } awm_deploy;
 
 void awm_deploy_release(awm_deploy *d);

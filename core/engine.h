@@ -112,6 +112,9 @@ typedef struct awm_lock_request {
  * schema must have that id; otherwise the step is drift: it is undone
  * (atomic engines) and fails, unless `accept_drift`.
  *
+ * With `release_lock` the lock is dropped as part of the step, when it
+ * succeeds; a failing step leaves it held, for the caller to release.
+ *
  * A failing step is undone where the engine can, gets a `failed` history
  * row naming the error, and returns the error.  Interrupted steps
  * (awm_engine_interrupt) and lost locks get no row: the run stopped, the
@@ -128,6 +131,8 @@ typedef struct awm_step {
 	const awm_oid *expect_schema;  /* NULL: not checked (a state no commit describes) */
 	int accept_drift;
 	const awm_lock_request *lock;
+	int release_lock;            /* the run's last step: drop `lock` with it, so a
+				      * run that ends well writes once less */
 	const char *subject;         /* for the payload */
 } awm_step;
 

@@ -351,6 +351,24 @@ done:
 	return rc;
 }
 
+int awm_sqlite_engine_drop_lock(sqlite_engine *e, const awm_lock_request *req)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (!req)
+		return 0;
+	rc = sqlite3_prepare_v2(e->db, "DELETE FROM awm_locks WHERE id = ?1 AND owner = ?2",
+				-1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, req->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, req->owner, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : awm_sqlite_error(e->db, rc, "cannot unlock '%s'", e->path);
+}
+
 static int sqlite_unlock(awm_engine *base, const awm_lock_request *req)
 {
 	sqlite_engine *e = (sqlite_engine *)base;

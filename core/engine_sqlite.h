@@ -29,6 +29,9 @@ void awm_sqlite_engine_rollback(sqlite_engine *e);
  */
 int awm_sqlite_engine_check_lock(sqlite_engine *e, const awm_lock_request *req, int renew);
 
+/* Inside a transaction: delete the lock row `req->owner` holds. */
+int awm_sqlite_engine_drop_lock(sqlite_engine *e, const awm_lock_request *req);
+
 int awm_sqlite_engine_step(awm_step_result *out, awm_engine *base, const awm_step *s);
 
 #endif

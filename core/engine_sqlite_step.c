@@ -89,14 +89,6 @@ static int tables_json(json_t **out, const void *cs, size_t len)
 	return 0;
 }
 
-static int commit_changeset(awm_object **out, const awm_step *s)
-{
-	*out = NULL;
-	if (!s->commit->has_changeset)
-		return 0;
-	return awm_odb_read_typed(out, s->repo->odb, &s->commit->changeset, AWM_OBJ_CHANGESET);
-}
-
 /* The applied head must still be what the plan started from. */
 static int check_head(sqlite_engine *e, const awm_step *s)
 {
@@ -288,19 +280,24 @@ static int run_up(json_t *changes, awm_buf *captured, int *has_captured,
 	const awm_commit *c = s->commit;
 	awm_capture_session *sess = NULL;
 	awm_capture cap;
-	awm_object *cs = NULL;
 	json_t *tables = NULL, *untracked;
 	size_t i;
 	int rc;
 
 	memset(&cap, 0, sizeof(cap));
 	if (c->kind != AWM_KIND_SQL) {
-		if ((rc = awm_replay_up(e->db, s->repo, c)) < 0 || (rc = commit_changeset(&cs, s)) < 0)
+		/*
+		 * The commit's changeset is the whole effect: the row names it
+		 * rather than counting it again, which would cost as much as a
+		 * good part of applying it.
+		 */
+		if ((rc = awm_replay_up(e->db, s->repo, c)) < 0)
 			return rc;
-		rc = tables_json(&tables, cs ? cs->data : NULL, cs ? cs->size : 0);
 		json_object_set_new(changes, "method", json_string(c->has_up ? "sql+changeset"
 								   : "changeset"));
-		goto done;
+		if (c->has_changeset)
+			json_object_set_new(changes, "changeset", hex(&c->changeset));
+		return 0;
 	}
 	if ((rc = awm_capture_begin(&sess, e->db)) < 0)
 		return rc;
@@ -321,11 +318,9 @@ static int run_up(json_t *changes, awm_buf *captured, int *has_captured,
 			json_array_append_new(untracked, json_string(cap.no_pk_tables[i]));
 		json_object_set_new(changes, "untracked", untracked);
 	}
-done:
 	if (tables)
 		json_object_set_new(changes, "tables", tables);
 	awm_capture_release(&cap);
-	awm_object_free(cs);
 	return rc;
 }
 
@@ -398,7 +393,8 @@ int awm_sqlite_engine_step(awm_step_result *out, awm_engine *base, const awm_ste
 		rc = mark_rolled_back(e, s->row_id, rb);
 		json_decref(rb);
 	}
-	if (rc < 0 || (rc = awm_sqlite_engine_check_lock(e, s->lock, 1)) < 0)
+	if (rc < 0 || (rc = s->release_lock ? awm_sqlite_engine_drop_lock(e, s->lock)
+					      : awm_sqlite_engine_check_lock(e, s->lock, 1)) < 0)
 		goto done;
 	if (awm_fault("step-commit")) {
 		rc = awm_error_set(AWM_ERROR, "fault injected before committing %s",

@@ -121,7 +121,14 @@ static int apply_changeset(sqlite3 *db, awm_repo *repo, const awm_commit *c,
 		data = inv;
 		len = (size_t)n;
 	}
-	rc = sqlite3changeset_apply(db, (int)len, (void *)data, NULL, abort_on_conflict, &note);
+	/*
+	 * Inside the caller's transaction (an environment's step) a savepoint
+	 * of our own only costs a statement journal: the caller rolls the
+	 * whole step back on failure.  Outside one, keep apply atomic.
+	 */
+	rc = sqlite3changeset_apply_v2(db, (int)len, (void *)data, NULL, abort_on_conflict, &note,
+				       NULL, NULL, sqlite3_get_autocommit(db) ? 0 :
+				       SQLITE_CHANGESETAPPLY_NOSAVEPOINT);
 	if (rc != SQLITE_OK && note.table)
 		rc = awm_error_set(AWM_ECONFLICT, "%s the changeset of %s conflicts with the "
 				   "data: table '%s'%s%s: %s", invert ? "undoing" : "replaying",
