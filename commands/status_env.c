@@ -72,7 +72,7 @@ int envcli_status(awm_cli *cli, const char *env_name)
 	label_line(cli, &out, "env ref:", &ref, has_ref, "not set");
 	label_line(cli, &out, "HEAD:", &head, has_head, "no commits");
 	if (what)
-		awm_buf_printf(&out, "  target:   the %s\n", what);
+		awm_buf_printf(&out, "  target:   %s\n", what);
 	steps(cli, &out, &d.plan, AWM_DIR_DOWN, "Extra, applied but not in the target's "
 	      "history (apply rolls them back)");
 	steps(cli, &out, &d.plan, AWM_DIR_UP, "Pending (apply applies them)");

@@ -46,8 +46,8 @@ int awm_sqlite_engine_begin(sqlite_engine *e)
 		return 0;
 	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
 		return awm_error_set(AWM_ELOCKED, "database '%s' stayed busy: another run is "
-				     "writing it; try again", e->path);
-	return awm_sqlite_error(e->db, rc, "cannot start a transaction on '%s'", e->path);
+				     "writing it; try again", e->shown);
+	return awm_sqlite_error(e->db, rc, "cannot start a transaction on '%s'", e->shown);
 }
 
 void awm_sqlite_engine_rollback(sqlite_engine *e)
@@ -68,7 +68,7 @@ static int table_count(sqlite_engine *e, int *n)
 		rc = SQLITE_OK;
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_OK ? 0 : awm_sqlite_error(e->db, rc, "cannot read '%s'", e->path);
+	return rc == SQLITE_OK ? 0 : awm_sqlite_error(e->db, rc, "cannot read '%s'", e->shown);
 }
 
 /* Created on first use, once: an existing pair costs one read. */
@@ -83,7 +83,7 @@ static int ensure_tables(sqlite_engine *e)
 	if ((rc = awm_sqlite_engine_begin(e)) < 0)
 		return rc;
 	if ((rc = awm_sqlite_exec(e->db, create_tables)) < 0) {
-		awm_error_prefix("cannot create awm's tables in '%s'", e->path);
+		awm_error_prefix("cannot create awm's tables in '%s'", e->shown);
 		awm_sqlite_engine_rollback(e);
 		return rc;
 	}
@@ -102,6 +102,7 @@ static void sqlite_close(awm_engine *base)
 
 	sqlite3_close(e->db);
 	free(e->path);
+	free(e->shown);
 	free(e);
 }
 
@@ -116,6 +117,7 @@ static int sqlite_open(awm_engine **out, awm_repo *repo, const char *location, u
 	else
 		awm_path_join(&path, repo->root, location);
 	e->path = awm_strdup(path.ptr);
+	e->shown = awm_strdup(location);
 	if (flags & AWM_ENGINE_WRITE) {
 		char *slash = strrchr(path.ptr, '/');
 
@@ -191,7 +193,7 @@ static int sqlite_history(awm_history *out, awm_engine *base)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		awm_history_release(out);
-		return awm_sqlite_error(e->db, rc, "cannot read the history in '%s'", e->path);
+		return awm_sqlite_error(e->db, rc, "cannot read the history in '%s'", e->shown);
 	}
 	return 0;
 }
@@ -226,7 +228,7 @@ static int read_lock(awm_lock_info *out, sqlite_engine *e, const char *id)
 	awm_buf_release(&now);
 	if (rc != SQLITE_DONE) {
 		awm_lock_info_release(out);
-		return awm_sqlite_error(e->db, rc, "cannot read the locks in '%s'", e->path);
+		return awm_sqlite_error(e->db, rc, "cannot read the locks in '%s'", e->shown);
 	}
 	return 0;
 }
@@ -266,7 +268,7 @@ static int sqlite_lock(awm_lock_info *holder, awm_engine *base, const awm_lock_r
 	if ((rc = read_lock(holder, e, req->id)) < 0)
 		return rc;
 	if (!may_take(holder, req))
-		return locked_by(holder, req, e->path);
+		return locked_by(holder, req, e->shown);
 	awm_lock_info_release(holder);
 	if ((rc = awm_sqlite_engine_begin(e)) < 0)
 		return rc;
@@ -274,7 +276,7 @@ static int sqlite_lock(awm_lock_info *holder, awm_engine *base, const awm_lock_r
 	if ((rc = read_lock(holder, e, req->id)) < 0)
 		goto done;
 	if (!may_take(holder, req)) {
-		rc = locked_by(holder, req, e->path);
+		rc = locked_by(holder, req, e->shown);
 		goto done;
 	}
 	awm_engine_format_time(&now, ms);
@@ -289,7 +291,7 @@ static int sqlite_lock(awm_lock_info *holder, awm_engine *base, const awm_lock_r
 		rc = sqlite3_step(st);
 	}
 	if (rc != SQLITE_DONE) {
-		rc = awm_sqlite_error(e->db, rc, "cannot take the lock in '%s'", e->path);
+		rc = awm_sqlite_error(e->db, rc, "cannot take the lock in '%s'", e->shown);
 		goto done;
 	}
 	if (awm_fault("lock-commit")) {
@@ -327,7 +329,7 @@ int awm_sqlite_engine_check_lock(sqlite_engine *e, const awm_lock_request *req, 
 		return rc;
 	if (!cur.held || strcmp(cur.owner, req->owner)) {
 		rc = awm_error_set(AWM_ELOCKED, "this run lost its lock on '%s'%s%s after it "
-				   "expired; stopped", e->path, cur.held ? " to " : "",
+				   "expired; stopped", e->shown, cur.held ? " to " : "",
 				   cur.held ? cur.owner : "");
 		goto done;
 	}
@@ -343,7 +345,7 @@ int awm_sqlite_engine_check_lock(sqlite_engine *e, const awm_lock_request *req, 
 		rc = sqlite3_step(st);
 	}
 	rc = rc == SQLITE_DONE ? 0 : awm_sqlite_error(e->db, rc, "cannot renew the lock in '%s'",
-						     e->path);
+						     e->shown);
 done:
 	sqlite3_finalize(st);
 	awm_lock_info_release(&cur);
@@ -366,7 +368,7 @@ int awm_sqlite_engine_drop_lock(sqlite_engine *e, const awm_lock_request *req)
 		rc = sqlite3_step(st);
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : awm_sqlite_error(e->db, rc, "cannot unlock '%s'", e->path);
+	return rc == SQLITE_DONE ? 0 : awm_sqlite_error(e->db, rc, "cannot unlock '%s'", e->shown);
 }
 
 static int sqlite_unlock(awm_engine *base, const awm_lock_request *req)
@@ -386,7 +388,7 @@ static int sqlite_unlock(awm_engine *base, const awm_lock_request *req)
 	if (strcmp(cur.owner, req->owner) && !req->force &&
 	    !(req->same_identity && awm_engine_same_identity(cur.owner, req->owner))) {
 		rc = awm_error_set(AWM_ELOCKED, "database '%s' is locked by %s until %s, not by "
-				   "you; leave it to them, or break it with --force", e->path,
+				   "you; leave it to them, or break it with --force", e->shown,
 				   cur.owner, cur.expires_at);
 		goto done;
 	}
@@ -395,7 +397,7 @@ static int sqlite_unlock(awm_engine *base, const awm_lock_request *req)
 		sqlite3_bind_text(st, 1, req->id, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st);
 	}
-	rc = rc == SQLITE_DONE ? 0 : awm_sqlite_error(e->db, rc, "cannot unlock '%s'", e->path);
+	rc = rc == SQLITE_DONE ? 0 : awm_sqlite_error(e->db, rc, "cannot unlock '%s'", e->shown);
 done:
 	sqlite3_finalize(st);
 	awm_lock_info_release(&cur);

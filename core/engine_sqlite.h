@@ -13,7 +13,8 @@
 typedef struct sqlite_engine {
 	awm_engine base;         /* first: an awm_engine * points here */
 	sqlite3 *db;
-	char *path;
+	char *path;              /* what is opened */
+	char *shown;             /* what messages name: the URL's path */
 	int has_tables;          /* awm_state and awm_locks exist */
 } sqlite_engine;
 

@@ -109,11 +109,11 @@ static int check_head(sqlite_engine *e, const awm_step *s)
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return awm_sqlite_error(e->db, rc, "cannot read the history in '%s'", e->path);
+		return awm_sqlite_error(e->db, rc, "cannot read the history in '%s'", e->shown);
 	if (have ? !awm_oid_equal(&cur, &want) || (s->dir == AWM_DIR_DOWN && id != s->row_id)
 		 : !awm_oid_is_zero(&want))
 		return awm_error_set(AWM_ECONFLICT, "database '%s' moved while this run was "
-				     "planning (its applied head is now %s); run again", e->path,
+				     "planning (its applied head is now %s); run again", e->shown,
 				     have ? awm_oid_short(&cur, 10).s : "nothing");
 	return 0;
 }
@@ -165,7 +165,7 @@ static int insert_row(int64_t *row_id, sqlite_engine *e, const char *status,
 	if (rc == SQLITE_DONE && row_id)
 		*row_id = sqlite3_last_insert_rowid(e->db);
 	rc = rc == SQLITE_DONE ? 0 : awm_sqlite_error(e->db, rc, "cannot write the history "
-						       "in '%s'", e->path);
+						       "in '%s'", e->shown);
 	sqlite3_finalize(st);
 	free(text);
 	awm_buf_release(&now);
@@ -207,10 +207,10 @@ static int mark_rolled_back(sqlite_engine *e, int64_t row_id, json_t *rollback)
 		rc = sqlite3_step(st);
 	}
 	if (rc != SQLITE_DONE)
-		rc = awm_sqlite_error(e->db, rc, "cannot update the history in '%s'", e->path);
+		rc = awm_sqlite_error(e->db, rc, "cannot update the history in '%s'", e->shown);
 	else if (sqlite3_changes(e->db) != 1)
 		rc = awm_error_set(AWM_ECONFLICT, "history row %lld of '%s' is no longer applied",
-				   (long long)row_id, e->path);
+				   (long long)row_id, e->shown);
 	else
 		rc = 0;
 	sqlite3_finalize(st);
@@ -253,7 +253,7 @@ static int check_drift(awm_step_result *out, sqlite_engine *e, const awm_step *s
 			   "the history records; nothing of this step was kept:\n%s"
 			   "fix the database, or run again with --accept-drift",
 			   s->dir == AWM_DIR_UP ? "applying" : "rolling back",
-			   awm_oid_short(&s->commit->oid, 10).s, e->path, report.ptr);
+			   awm_oid_short(&s->commit->oid, 10).s, e->shown, report.ptr);
 	awm_buf_release(&report);
 	return rc;
 }
