@@ -73,9 +73,11 @@ int envcli_status(awm_cli *cli, const char *env_name)
 	label_line(cli, &out, "HEAD:", &head, has_head, "no commits");
 	if (what)
 		awm_buf_printf(&out, "  target:   %s\n", what);
-	steps(cli, &out, &d.plan, AWM_DIR_DOWN, "Extra, applied but not in the target's "
-	      "history (apply rolls them back)");
-	steps(cli, &out, &d.plan, AWM_DIR_UP, "Pending (apply applies them)");
+	if (what) {   /* with nothing to aim at, nothing is pending or extra */
+		steps(cli, &out, &d.plan, AWM_DIR_DOWN, "Extra, applied but not in the "
+		      "target's history (apply rolls them back)");
+		steps(cli, &out, &d.plan, AWM_DIR_UP, "Pending (apply applies them)");
+	}
 	if (!d.plan.nr && what)
 		awm_buf_puts(&out, "\nUp to date\n");
 	awm_buf_puts(&out, "\n");

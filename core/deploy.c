@@ -78,6 +78,21 @@ static int drift_error(const awm_deploy *d, const awm_engine *e)
 	return rc;
 }
 
+/* Every commit on the path must be one this engine can run. */
+static int check_engines(const awm_plan *p, const awm_engine *e)
+{
+	size_t i;
+
+	for (i = 0; i < p->nr; i++)
+		if (strcmp(p->steps[i].commit->engine, e->ops->schema_engine))
+			return awm_error_set(AWM_EINVALID, "commit %s is a migration for '%s', and "
+					     "'%s' is a %s database; nothing was changed",
+					     awm_oid_short(&p->steps[i].commit->oid, 10).s,
+					     p->steps[i].commit->engine, e->url,
+					     e->ops->schema_engine);
+	return 0;
+}
+
 /* The commit a rollback goes back to; `*has` 0 for the empty database. */
 static int rollback_target(awm_oid *out, int *has, const awm_deploy *d,
 			   const awm_deploy_opts *o)
@@ -173,7 +188,7 @@ int awm_deploy_run(awm_deploy *out, awm_repo *repo, awm_engine *e,
 				 &empty)) < 0 ||
 	    (rc = precheck(out, repo, e, &empty)) < 0)
 		goto done;
-	if ((rc = awm_plan_check(&out->plan)) < 0)
+	if ((rc = awm_plan_check(&out->plan)) < 0 || (rc = check_engines(&out->plan, e)) < 0)
 		goto done;
 	if (out->drifted && !o->accept_drift && out->plan.nr) {
 		rc = drift_error(out, e);

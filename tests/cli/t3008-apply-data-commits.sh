@@ -100,4 +100,13 @@ test_expect_success 'a changeset that conflicts with the data fails cleanly' '
 	echo failed >expect && test_cmp expect st
 '
 
+test_expect_success 'a commit for another engine is refused before anything runs' '
+	sed "s/^engine sqlite/engine appwrite/" commit.txt >other.txt &&
+	other=$(awm hash-object -w -t commit other.txt) &&
+	db_dump db/dev.db >before &&
+	test_expect_code 1 awm apply --to "$other" 2>err &&
+	test_grep "is a migration for .appwrite." err &&
+	db_dump db/dev.db >after && test_cmp before after
+'
+
 test_done
