@@ -39,7 +39,7 @@ position() {
 
 test_expect_success 'setup: migrations, and the state after each built directly' '
 	awm init >/dev/null &&
-	printf "[lock]\n\tttl = 1500ms\n" >>.awm/config &&
+	printf "[lock]\n\tttl = 2s\n" >>.awm/config &&
 	i=1 && while [ $i -le $N ]; do gen $i; i=$((i + 1)); done &&
 	awm commit -q &&
 	awm log --format=json | python3 -c "import json, sys; [print(c[\"id\"]) for c in reversed(json.load(sys.stdin))]" >order &&
@@ -64,13 +64,13 @@ test_expect_success "kill -9 during apply and rollback, $ROUNDS times" '
 			cmd=apply
 		fi &&
 		# A lock left by the last victim: refused now, taken with --force or once expired.
-		if [ "$(state db/dev.db "SELECT count(*) FROM awm_locks WHERE expires_at > strftime(\"%Y-%m-%dT%H:%M:%fZ\", \"now\", \"+0.3 seconds\")" 2>/dev/null || echo 0)" = 1 ]; then
+		if [ "$(state db/dev.db "SELECT count(*) FROM awm_locks WHERE expires_at > strftime(\"%Y-%m-%dT%H:%M:%fZ\", \"now\", \"+0.7 seconds\")" 2>/dev/null || echo 0)" = 1 ]; then
 			test_expect_code 3 awm $cmd >/dev/null 2>err || { cat err; return 1; }
 			blocked=$((blocked + 1))
 			if [ $((r % 2)) = 0 ]; then
 				flag=--force && forced=$((forced + 1))
 			else
-				sleep 1.6 && flag= && waited=$((waited + 1))
+				sleep 2.1 && flag= && waited=$((waited + 1))
 			fi
 		else
 			flag=
@@ -91,7 +91,7 @@ test_expect_success "kill -9 during apply and rollback, $ROUNDS times" '
 '
 
 test_expect_success 'afterwards a plain apply completes' '
-	sleep 1.6 &&
+	sleep 2.1 &&
 	awm apply >/dev/null &&
 	db_dump db/dev.db >now && test_cmp direct.$N now
 '
