@@ -175,17 +175,35 @@ static int section_line(awm_repo *repo, const awm_commit *c, const awm_oid *blob
 	return line;
 }
 
+/*
+ * Run a section of `c`.  An error names "<migration>:<line>" counting from
+ * the section's first line; only when it fails is the file read to turn
+ * that into the line in the file (a replay of many commits reads none).
+ */
 static int run_blob(sqlite3 *db, awm_repo *repo, const awm_commit *c, const awm_oid *blob)
 {
 	awm_object *sql;
-	int rc;
+	char *msg, *end;
+	size_t n;
+	long line;
+	int rc, first;
 
 	if ((rc = awm_odb_read_typed(&sql, repo->odb, blob, AWM_OBJ_BLOB)) < 0)
 		return rc;
 	rc = awm_sqlite_run_script(db, (const char *)sql->data,
-				   c->migration ? c->migration : awm_oid_tohex(&c->oid).s,
-				   section_line(repo, c, blob));
+				   c->migration ? c->migration : awm_oid_tohex(&c->oid).s, 1);
 	awm_object_free(sql);
+	if (rc == 0 || !c->migration)
+		return rc;
+	msg = awm_strdup(awm_error_last());
+	n = strlen(c->migration);
+	if (!strncmp(msg, c->migration, n) && msg[n] == ':' &&
+	    (line = strtol(msg + n + 1, &end, 10)) > 0 && *end == ':' &&
+	    (first = section_line(repo, c, blob)) > 1)
+		awm_error_set(rc, "%s:%ld%s", c->migration, line + first - 1, end);
+	else
+		awm_error_set(rc, "%s", msg);   /* section_line may have cleared it */
+	free(msg);
 	return rc;
 }
 
