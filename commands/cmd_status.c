@@ -2,6 +2,7 @@
  * awm status: the branch, and migration files that are new, edited or gone.
  */
 #include "commands/commands.h"
+#include "commands/envcli.h"
 #include "core/refs.h"
 #include "core/walk.h"
 #include "core/worktree.h"
@@ -9,11 +10,15 @@
 #include <string.h>
 
 static const char usage[] =
-	"usage: awm status\n"
+	"usage: awm status [--env <env>]\n"
 	"\n"
 	"Show the current branch and its commit, the migration files not recorded\n"
 	"yet, those edited or deleted after they were recorded, and files whose\n"
-	"names awm will not accept.\n";
+	"names awm will not accept.\n"
+	"\n"
+	"  -e, --env <env>      then the environment: its applied head against its\n"
+	"                       ref and HEAD, pending and extra migrations, drift,\n"
+	"                       and who holds its lock until when\n";
 
 static void section(awm_cli *cli, const awm_wt_status *st, awm_wt_state state,
 		    const char *title, const char *color)
@@ -66,16 +71,21 @@ static void print_head(awm_cli *cli, const awm_oid *head, int has_head)
 static int exec(awm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "env", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	awm_recorded_set rec;
 	awm_wt_status st;
 	awm_oid head;
+	const char *env = NULL;
 	int c, has_head, rc;
 
-	while ((c = cli_getopt(cli, argc, argv, "h", opts)) != -1)
-		return c == 'h' ? EXIT_OK : EXIT_USAGE;
+	while ((c = cli_getopt(cli, argc, argv, "e:h", opts)) != -1) {
+		if (c != 'e')
+			return c == 'h' ? EXIT_OK : EXIT_USAGE;
+		env = optarg;
+	}
 	if (optind < argc)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
 	rc = awm_ref_lookup(&head, cli->repo, "HEAD");
@@ -99,6 +109,11 @@ static int exec(awm_cli *cli, int argc, char **argv)
 		printf("\nMigrations folder matches the history\n");
 	awm_wt_status_release(&st);
 	awm_recorded_release(&rec);
+	if (env) {
+		printf("\n");
+		fflush(stdout);
+		return envcli_status(cli, env);
+	}
 	return EXIT_OK;
 }
 

@@ -6,21 +6,30 @@
 
 #include "commands/cli.h"
 
+extern const cmd_entry cmd_apply_entry;
 extern const cmd_entry cmd_branch_entry;
 extern const cmd_entry cmd_cat_object_entry;
 extern const cmd_entry cmd_commit_entry;
 extern const cmd_entry cmd_diff_entry;
+extern const cmd_entry cmd_env_entry;
 extern const cmd_entry cmd_fast_import_entry;
 extern const cmd_entry cmd_fsck_entry;
 extern const cmd_entry cmd_gc_entry;
 extern const cmd_entry cmd_hash_object_entry;
+extern const cmd_entry cmd_history_entry;
 extern const cmd_entry cmd_init_entry;
+extern const cmd_entry cmd_lock_entry;
 extern const cmd_entry cmd_log_entry;
 extern const cmd_entry cmd_new_entry;
+extern const cmd_entry cmd_plan_entry;
+extern const cmd_entry cmd_promote_entry;
 extern const cmd_entry cmd_reflog_entry;
+extern const cmd_entry cmd_reset_entry;
 extern const cmd_entry cmd_rev_parse_entry;
+extern const cmd_entry cmd_rollback_entry;
 extern const cmd_entry cmd_show_entry;
 extern const cmd_entry cmd_status_entry;
 extern const cmd_entry cmd_switch_entry;
+extern const cmd_entry cmd_unlock_entry;
 
 #endif

@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/git.h"
 
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -155,15 +156,42 @@ int awm_config_set_string(awm_config *cfg, awm_config_file file,
 	return 0;
 }
 
+/*
+ * libgit2 1.5's own regex matching (git_config_foreach_match, glob
+ * iterators) leaks PCRE2 match data on every call, so entries are walked
+ * with a plain iterator and matched here, with the C library's regex.
+ */
+typedef int (*entry_cb)(const git_config_entry *e, void *payload);
+
+static int each_entry(git_config *cfg, entry_cb cb, void *payload)
+{
+	git_config_iterator *it;
+	git_config_entry *e;
+	int rc;
+
+	if ((rc = git_config_iterator_new(&it, cfg)) < 0)
+		return rc;
+	while ((rc = git_config_next(&e, it)) == 0)
+		if ((rc = cb(e, payload)) != 0)
+			break;
+	git_config_iterator_free(it);
+	return rc == GIT_ITEROVER ? 0 : rc;
+}
+
 struct collect {
+	const char *section;
 	char **keys;
 	size_t nr, alloc;
 };
 
+/* "<section>.<key>", the key holding no further dot. */
 static int collect_key(const git_config_entry *e, void *payload)
 {
 	struct collect *c = payload;
+	size_t n = strlen(c->section);
 
+	if (strncmp(e->name, c->section, n) || e->name[n] != '.' || strchr(e->name + n + 1, '.'))
+		return 0;
 	AWM_ARRAY_GROW(c->keys, c->nr + 1, c->alloc);
 	c->keys[c->nr++] = awm_strdup(e->name);
 	return 0;
@@ -172,24 +200,14 @@ static int collect_key(const git_config_entry *e, void *payload)
 int awm_config_remove_section(awm_config *cfg, awm_config_file file,
 			      const char *section)
 {
-	struct collect c = { NULL, 0, 0 };
-	awm_buf re = AWM_BUF_INIT;
+	struct collect c = { section, NULL, 0, 0 };
 	git_config *one;
-	const char *p;
 	size_t i;
 	int rc;
 
 	if ((rc = open_file(&one, cfg, file)) < 0)
 		return rc;
-	/* Match "<section>.<key>" literally: escape the regex metacharacters. */
-	awm_buf_putc(&re, '^');
-	for (p = section; *p; p++) {
-		if (strchr(".^$*+?()[]{}|\\", *p))
-			awm_buf_putc(&re, '\\');
-		awm_buf_putc(&re, *p);
-	}
-	awm_buf_puts(&re, "\\.[^.]+$");
-	rc = git_config_foreach_match(one, re.ptr, collect_key, &c);
+	rc = each_entry(one, collect_key, &c);
 	if (rc < 0) {
 		rc = awm_git_error(rc, "cannot read '%s'", cfg->files[file]);
 		goto done;
@@ -206,36 +224,50 @@ done:
 	for (i = 0; i < c.nr; i++)
 		free(c.keys[i]);
 	free(c.keys);
-	awm_buf_release(&re);
 	git_config_free(one);
 	return rc;
 }
 
 struct foreach_ctx {
+	regex_t re;
 	awm_config_cb cb;
 	void *payload;
+	int cb_rc;            /* what the callback returned to stop the walk */
 };
 
 static int foreach_adapt(const git_config_entry *e, void *payload)
 {
 	struct foreach_ctx *f = payload;
 
-	return f->cb(e->name, e->value ? e->value : "", f->payload);
+	if (regexec(&f->re, e->name, 0, NULL, 0) != 0)
+		return 0;
+	f->cb_rc = f->cb(e->name, e->value ? e->value : "", f->payload);
+	return f->cb_rc != 0;
 }
 
 int awm_config_foreach_match(awm_config *cfg, const char *regex,
 			     awm_config_cb cb, void *payload)
 {
-	struct foreach_ctx f = { cb, payload };
+	struct foreach_ctx f;
 	git_config *snap;
 	int rc;
 
+	f.cb = cb;
+	f.payload = payload;
+	f.cb_rc = 0;
+	if (regcomp(&f.re, regex, REG_EXTENDED | REG_NOSUB) != 0)
+		return awm_error_set(AWM_EINVALID, "'%s' is not a valid regular expression", regex);
 	/* A snapshot: a callback may write the files while we iterate. */
-	if ((rc = git_config_snapshot(&snap, cfg->all)) < 0)
+	if ((rc = git_config_snapshot(&snap, cfg->all)) < 0) {
+		regfree(&f.re);
 		return awm_git_error(rc, "cannot read the configuration");
-	rc = git_config_foreach_match(snap, regex, foreach_adapt, &f);
+	}
+	rc = each_entry(snap, foreach_adapt, &f);
 	git_config_free(snap);
-	if (rc < 0 && rc != GIT_EUSER)
+	regfree(&f.re);
+	if (f.cb_rc)
+		return f.cb_rc;   /* the callback's own result, message and all */
+	if (rc < 0)
 		return awm_git_error(rc, "cannot read the configuration");
-	return rc;
+	return 0;
 }

@@ -4,6 +4,8 @@
 #include "core/scratch.h"
 #include "core/error.h"
 #include "core/fs.h"
+#include "core/migration.h"
+#include "core/changeset.h"
 #include "core/sqlite.h"
 
 #include <dirent.h>
@@ -22,42 +24,237 @@ static void cache_path(awm_buf *out, awm_repo *repo, const awm_oid *commit)
 	awm_buf_printf(out, "/%s.db", awm_oid_tohex(commit).s);
 }
 
+/* The first conflict met, for a message that names the table and the row. */
+typedef struct conflict_note {
+	sqlite3 *db;
+	int type;
+	char *table;
+	awm_buf row;
+} conflict_note;
+
+static const char *conflict_name(int type)
+{
+	switch (type) {
+	case SQLITE_CHANGESET_DATA: return "the row holds other values than expected";
+	case SQLITE_CHANGESET_NOTFOUND: return "the row is not there";
+	case SQLITE_CHANGESET_CONFLICT: return "a row with that key is already there";
+	case SQLITE_CHANGESET_CONSTRAINT: return "a constraint fails";
+	case SQLITE_CHANGESET_FOREIGN_KEY: return "a foreign key fails";
+	default: return "a conflict";
+	}
+}
+
+static void column_name(awm_buf *out, sqlite3 *db, const char *table, int col)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?1) WHERE cid = ?2",
+			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, col);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			awm_buf_puts(out, (const char *)sqlite3_column_text(st, 0));
+			sqlite3_finalize(st);
+			return;
+		}
+	}
+	sqlite3_finalize(st);
+	awm_buf_printf(out, "c%d", col);
+}
+
 static int abort_on_conflict(void *ctx, int type, sqlite3_changeset_iter *it)
 {
-	(void)ctx; (void)type; (void)it;
+	conflict_note *n = ctx;
+	const char *tab;
+	unsigned char *pk = NULL;
+	int ncol, op, indirect, npk, i;
+
+	if (n->table || sqlite3changeset_op(it, &tab, &ncol, &op, &indirect) != SQLITE_OK)
+		return SQLITE_CHANGESET_ABORT;
+	n->type = type;
+	n->table = awm_strdup(tab);
+	if (type != SQLITE_CHANGESET_FOREIGN_KEY &&
+	    sqlite3changeset_pk(it, &pk, &npk) == SQLITE_OK) {
+		for (i = 0; i < npk; i++) {
+			sqlite3_value *v = NULL;
+
+			if (!pk[i])
+				continue;
+			if (op == SQLITE_INSERT)
+				sqlite3changeset_new(it, i, &v);
+			else
+				sqlite3changeset_old(it, i, &v);
+			if (n->row.size)
+				awm_buf_putc(&n->row, ' ');
+			column_name(&n->row, n->db, tab, i);
+			awm_buf_putc(&n->row, '=');
+			awm_sql_value_format(&n->row, v);
+		}
+	}
 	return SQLITE_CHANGESET_ABORT;
 }
 
-static int apply_changeset(sqlite3 *db, awm_repo *repo, const awm_commit *c)
+/*
+ * Apply the changeset object of `c` (its inverse when `invert`), stopping
+ * at the first conflict with a message naming the table and the key.
+ */
+static int apply_changeset(sqlite3 *db, awm_repo *repo, const awm_commit *c,
+			   const void *data, size_t len, int invert)
 {
-	awm_object *cs;
-	int rc = awm_odb_read_typed(&cs, repo->odb, &c->changeset, AWM_OBJ_CHANGESET);
+	awm_object *cs = NULL;
+	conflict_note note = { db, 0, NULL, AWM_BUF_INIT };
+	void *inv = NULL;
+	int n = 0, rc = 0;
 
-	if (rc < 0)
-		return rc;
-	rc = sqlite3changeset_apply(db, (int)cs->size, cs->data, NULL, abort_on_conflict, NULL);
-	if (rc != SQLITE_OK)
-		rc = awm_sqlite_error(db, rc, "replaying the changeset of %s",
-				      awm_oid_tohex(&c->oid).s);
+	if (!data) {
+		if ((rc = awm_odb_read_typed(&cs, repo->odb, &c->changeset, AWM_OBJ_CHANGESET)) < 0)
+			return rc;
+		data = cs->data;
+		len = cs->size;
+	}
+	if (invert) {
+		if ((rc = sqlite3changeset_invert((int)len, data, &n, &inv)) != SQLITE_OK) {
+			rc = awm_sqlite_error(NULL, rc, "cannot invert the changeset of %s",
+					      awm_oid_tohex(&c->oid).s);
+			goto done;
+		}
+		data = inv;
+		len = (size_t)n;
+	}
+	/*
+	 * Inside the caller's transaction (an environment's step) a savepoint
+	 * of our own only costs a statement journal: the caller rolls the
+	 * whole step back on failure.  Outside one, keep apply atomic.
+	 */
+	rc = sqlite3changeset_apply_v2(db, (int)len, (void *)data, NULL, abort_on_conflict, &note,
+				       NULL, NULL, sqlite3_get_autocommit(db) ? 0 :
+				       SQLITE_CHANGESETAPPLY_NOSAVEPOINT);
+	if (rc != SQLITE_OK && note.table)
+		rc = awm_error_set(AWM_ECONFLICT, "%s the changeset of %s conflicts with the "
+				   "data: table '%s'%s%s: %s", invert ? "undoing" : "replaying",
+				   awm_oid_tohex(&c->oid).s, note.table, note.row.size ? ", row " : "",
+				   note.row.ptr, conflict_name(note.type));
+	else if (rc != SQLITE_OK)
+		rc = awm_sqlite_error(db, rc, "%s the changeset of %s",
+				      invert ? "undoing" : "replaying", awm_oid_tohex(&c->oid).s);
+done:
+	sqlite3_free(inv);
+	free(note.table);
+	awm_buf_release(&note.row);
 	awm_object_free(cs);
 	return rc == SQLITE_OK ? 0 : rc;
 }
 
+/*
+ * The file line where a section of `c` starts, so errors point into the
+ * migration file: known when the file is still there with that section
+ * unchanged; else 1, counting from the start of the section.
+ */
+static int section_line(awm_repo *repo, const awm_commit *c, const awm_oid *blob)
+{
+	awm_buf path = AWM_BUF_INIT, text = AWM_BUF_INIT;
+	awm_migration m;
+	int line = 1;
+
+	if (!c->migration)
+		return 1;
+	awm_path_join(&path, repo->root, c->migration);
+	if (awm_fs_read_file(&text, path.ptr) == 0) {
+		awm_crlf_to_lf(&text);
+		if (awm_migration_parse(&m, c->migration, text.ptr, text.size) == 0) {
+			if (awm_oid_equal(blob, &m.up_oid))
+				line = m.up_line;
+			else if (m.has_down && awm_oid_equal(blob, &m.down_oid))
+				line = m.down_line;
+		}
+		awm_migration_release(&m);
+	}
+	awm_error_clear();
+	awm_buf_release(&path);
+	awm_buf_release(&text);
+	return line;
+}
+
+/*
+ * Run a section of `c`.  An error names "<migration>:<line>" counting from
+ * the section's first line; only when it fails is the file read to turn
+ * that into the line in the file (a replay of many commits reads none).
+ */
+static int run_blob(sqlite3 *db, awm_repo *repo, const awm_commit *c, const awm_oid *blob)
+{
+	awm_object *sql;
+	char *msg, *end;
+	size_t n;
+	long line;
+	int rc, first;
+
+	if ((rc = awm_odb_read_typed(&sql, repo->odb, blob, AWM_OBJ_BLOB)) < 0)
+		return rc;
+	rc = awm_sqlite_run_script(db, (const char *)sql->data,
+				   c->migration ? c->migration : awm_oid_tohex(&c->oid).s, 1);
+	awm_object_free(sql);
+	if (rc == 0 || !c->migration)
+		return rc;
+	msg = awm_strdup(awm_error_last());
+	n = strlen(c->migration);
+	if (!strncmp(msg, c->migration, n) && msg[n] == ':' &&
+	    (line = strtol(msg + n + 1, &end, 10)) > 0 && *end == ':' &&
+	    (first = section_line(repo, c, blob)) > 1)
+		awm_error_set(rc, "%s:%ld%s", c->migration, line + first - 1, end);
+	else
+		awm_error_set(rc, "%s", msg);   /* section_line may have cleared it */
+	free(msg);
+	return rc;
+}
+
 int awm_replay_up(sqlite3 *db, awm_repo *repo, const awm_commit *c)
 {
-	awm_object *up;
 	int rc = 0;
 
-	if (c->has_up) {
-		if ((rc = awm_odb_read_typed(&up, repo->odb, &c->up, AWM_OBJ_BLOB)) < 0)
-			return rc;
-		rc = awm_sqlite_run_script(db, (const char *)up->data,
-					   c->migration ? c->migration : awm_oid_tohex(&c->oid).s, 1);
-		awm_object_free(up);
-	}
+	if (c->has_up)
+		rc = run_blob(db, repo, c, &c->up);
 	if (rc == 0 && c->has_changeset && c->kind != AWM_KIND_SQL)
-		rc = apply_changeset(db, repo, c);
+		rc = apply_changeset(db, repo, c, NULL, 0, 0);
 	return rc;
+}
+
+awm_undo awm_replay_undo_method(const awm_commit *c, int has_captured)
+{
+	if (c->kind != AWM_KIND_SQL) {
+		if (c->has_changeset)
+			return c->has_down ? AWM_UNDO_INVERSE_THEN_DOWN : AWM_UNDO_INVERSE;
+		return c->has_down ? AWM_UNDO_DOWN : AWM_UNDO_NONE;
+	}
+	if (c->has_down)
+		return AWM_UNDO_DOWN;
+	return has_captured || c->has_changeset ? AWM_UNDO_INVERSE : AWM_UNDO_NONE;
+}
+
+int awm_replay_down(sqlite3 *db, awm_repo *repo, const awm_commit *c,
+		    const void *captured, size_t captured_len, int has_captured)
+{
+	awm_undo how = awm_replay_undo_method(c, has_captured);
+	int rc = 0;
+
+	switch (how) {
+	case AWM_UNDO_NONE:
+		return awm_error_set(AWM_EINVALID, "commit %s has neither a down section nor "
+				     "a changeset, so it cannot be rolled back",
+				     awm_oid_tohex(&c->oid).s);
+	case AWM_UNDO_DOWN:
+		return run_blob(db, repo, c, &c->down);
+	case AWM_UNDO_INVERSE:
+	case AWM_UNDO_INVERSE_THEN_DOWN:
+		/* Only a SQL commit's effect differs per database; the others replay theirs. */
+		if (c->kind == AWM_KIND_SQL && has_captured)
+			rc = captured_len ? apply_changeset(db, repo, c, captured, captured_len, 1) : 0;
+		else if (c->has_changeset)
+			rc = apply_changeset(db, repo, c, NULL, 0, 1);
+		if (rc == 0 && how == AWM_UNDO_INVERSE_THEN_DOWN)
+			rc = run_blob(db, repo, c, &c->down);
+		return rc;
+	}
+	return 0;
 }
 
 static int load_cached(sqlite3 **out, awm_repo *repo, const awm_oid *commit)
