@@ -14,6 +14,8 @@ extern const cmd_entry cmd_fast_import_entry;
 extern const cmd_entry cmd_fsck_entry;
 extern const cmd_entry cmd_gc_entry;
 extern const cmd_entry cmd_hash_object_entry;
+extern const cmd_entry cmd_hook_entry;
+extern const cmd_entry cmd_hooks_entry;
 extern const cmd_entry cmd_init_entry;
 extern const cmd_entry cmd_log_entry;
 extern const cmd_entry cmd_new_entry;

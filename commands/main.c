@@ -25,6 +25,8 @@ static const cmd_entry *const commands[] = {
 	&cmd_fsck_entry,
 	&cmd_gc_entry,
 	&cmd_fast_import_entry,
+	&cmd_hooks_entry,
+	&cmd_hook_entry,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -334,11 +334,7 @@ int awm_record_batch_new(awm_record_batch **out, awm_repo *repo,
 
 int awm_record_batch_add(awm_record_batch *b, const awm_migration *m, const char *message)
 {
-	int rc = record_one(b, m, message);
-
-	if (rc < 0)
-		awm_error_prefix("nothing was recorded");
-	return rc;
+	return record_one(b, m, message);
 }
 
 const awm_record_result *awm_record_batch_result(const awm_record_batch *b)
@@ -406,7 +402,8 @@ int awm_record_migrations(awm_record_result *out, awm_repo *repo, const awm_reco
 			continue;
 		if ((rc = awm_migration_load(&m, repo, st.items[i].name)) < 0)
 			break;
-		rc = awm_record_batch_add(b, &m, NULL);
+		if ((rc = awm_record_batch_add(b, &m, NULL)) < 0)
+			awm_error_prefix("nothing was recorded");
 		awm_migration_release(&m);
 		if (opts && opts->progress)
 			opts->progress("Recording migrations", ++done_n, total, opts->payload);
