@@ -16,6 +16,7 @@ extern const cmd_entry cmd_gc_entry;
 extern const cmd_entry cmd_hash_object_entry;
 extern const cmd_entry cmd_hook_entry;
 extern const cmd_entry cmd_hooks_entry;
+extern const cmd_entry cmd_import_entry;
 extern const cmd_entry cmd_init_entry;
 extern const cmd_entry cmd_log_entry;
 extern const cmd_entry cmd_new_entry;

@@ -27,6 +27,7 @@ static const cmd_entry *const commands[] = {
 	&cmd_fast_import_entry,
 	&cmd_hooks_entry,
 	&cmd_hook_entry,
+	&cmd_import_entry,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -109,7 +109,8 @@ static int check_down(char **warning, sqlite3 *db, const awm_migration *m,
 
 	if ((rc = awm_sqlite_exec(db, "SAVEPOINT awm_down_check")) < 0)
 		return rc;
-	rc = awm_sqlite_run_script(db, m->down.ptr, m->path, m->down_line);
+	rc = awm_sqlite_run_script(db, m->down.ptr, m->down_file ? m->down_file : m->path,
+				   m->down_line);
 	if (rc < 0) {
 		awm_error_prefix("the down section fails");
 		goto done;
@@ -120,7 +121,8 @@ static int check_down(char **warning, sqlite3 *db, const awm_migration *m,
 	awm_oid_hash(&got, AWM_OBJ_SCHEMA, payload.ptr, payload.size);
 	if (!awm_oid_equal(&got, parent_schema))
 		*warning = awm_printf_alloc("%s: the down section does not restore the "
-					    "schema of the previous migration", m->path);
+					    "schema of the previous migration",
+					    m->down_file ? m->down_file : m->path);
 done:
 	awm_sqlite_exec(db, "ROLLBACK TO awm_down_check");
 	awm_sqlite_exec(db, "RELEASE awm_down_check");
@@ -134,7 +136,7 @@ static int refuse_no_pk(const awm_migration *m, const awm_capture *cap)
 	return awm_error_set(AWM_EINVALID, "%s changes rows of table '%s', which has no "
 			     "primary key, so awm cannot record those changes for a rollback; "
 			     "give the table a primary key or write a down section",
-			     m->path, cap->no_pk_tables[0]);
+			     m->up_file ? m->up_file : m->path, cap->no_pk_tables[0]);
 }
 
 struct awm_record_batch {
@@ -162,7 +164,8 @@ static int record_one(awm_record_batch *b, const awm_migration *mp, const char *
 	int rc;
 
 	memset(&cap, 0, sizeof(cap));
-	if ((rc = awm_capture_script(&cap, b->db, m.up.ptr, m.path, m.up_line)) < 0)
+	if ((rc = awm_capture_script(&cap, b->db, m.up.ptr, m.up_file ? m.up_file : m.path,
+				     m.up_line)) < 0)
 		goto done;
 	if (cap.no_pk_nr && !m.has_down) {
 		rc = refuse_no_pk(&m, &cap);
