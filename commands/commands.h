@@ -6,6 +6,7 @@
 
 #include "commands/cli.h"
 
+extern const cmd_entry cmd_blame_entry;
 extern const cmd_entry cmd_branch_entry;
 extern const cmd_entry cmd_cat_object_entry;
 extern const cmd_entry cmd_commit_entry;

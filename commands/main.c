@@ -16,6 +16,7 @@ static const cmd_entry *const commands[] = {
 	&cmd_log_entry,
 	&cmd_show_entry,
 	&cmd_diff_entry,
+	&cmd_blame_entry,
 	&cmd_branch_entry,
 	&cmd_switch_entry,
 	&cmd_rev_parse_entry,
