@@ -84,15 +84,35 @@ static int print_oneline(awm_cli *cli, const log_source *src, const awm_oid *oid
 
 	if (rc < 0)
 		return rc;
-	decorations_for(d, oid, refs);
+	decorations_colored(cli, d, oid, refs);
 	if (refs->size)
-		printf("%s%s%s (%s%s%s) %s\n", cli_color(cli, C_YELLOW),
-		       awm_oid_short(oid, 10).s, cli_color(cli, C_RESET),
-		       cli_color(cli, C_CYAN), refs->ptr, cli_color(cli, C_RESET), subj->ptr);
+		printf("%s%s%s %s(%s%s%s)%s %s\n", cli_color(cli, C_YELLOW),
+		       awm_oid_short(oid, 10).s, cli_color(cli, C_RESET), cli_color(cli, C_YELLOW),
+		       cli_color(cli, C_RESET), refs->ptr, cli_color(cli, C_YELLOW),
+		       cli_color(cli, C_RESET), subj->ptr);
 	else
 		printf("%s%s%s %s\n", cli_color(cli, C_YELLOW), awm_oid_short(oid, 10).s,
 		       cli_color(cli, C_RESET), subj->ptr);
 	return 0;
+}
+
+/*
+ * The header of a commit whose own row starts after `row_len` bytes of
+ * `text` (rows an octopus merge draws come before it); lanes a merge opens
+ * or joins show right under that "commit <id>" line.
+ */
+static void print_header(const awm_buf *text, size_t row_len, const awm_buf *after)
+{
+	const char *p = strchr(text->ptr + row_len, '\n');
+
+	if (!p) {
+		fputs(text->ptr, stdout);
+		fputs(after->ptr, stdout);
+		return;
+	}
+	fwrite(text->ptr, 1, (size_t)(p + 1 - text->ptr), stdout);
+	fputs(after->ptr, stdout);
+	fputs(p + 1, stdout);
 }
 
 static int run_log(awm_cli *cli, const log_opts *o, int argc, char **argv, char **tables,
@@ -112,7 +132,7 @@ static int run_log(awm_cli *cli, const log_opts *o, int argc, char **argv, char 
 	int rc;
 
 	memset(&src, 0, sizeof(src));
-	graph_init(&g);
+	graph_init(&g, cli->color);
 	if ((o->decorate || o->json) && (rc = decorations_load(&d, cli->repo)) == 0)
 		dp = &d;
 	awm_walk_new(&w, cli->repo, (o->graph ? AWM_WALK_TOPO : 0) |
@@ -141,10 +161,9 @@ static int run_log(awm_cli *cli, const log_opts *o, int argc, char **argv, char 
 		} else {
 			awm_buf_clear(&text);
 			if (shown > 1)
-				awm_buf_printf(&text, "%s\n", prev.ptr);
+				printf("%s\n", prev.ptr);
 			display_commit_header(cli, &text, c, dp, line.ptr, body.ptr);
-			fputs(text.ptr, stdout);
-			fputs(after.ptr, stdout);
+			print_header(&text, line.size, &after);
 			awm_buf_clear(&prev);
 			awm_buf_puts(&prev, body.ptr);
 			awm_buf_rtrim(&prev);

@@ -16,6 +16,7 @@
 typedef struct decorations {
 	awm_oidmap index;        /* commit -> first label index + 1 */
 	char **labels;
+	char *kinds;             /* per label: 'H'ead, 'b'ranch, 'e'nv, 'r'emote, 'o'ther */
 	awm_oid *targets;
 	size_t nr, alloc;
 } decorations;
@@ -25,6 +26,13 @@ void decorations_release(decorations *d);
 
 /* ", "-joined labels for `oid` into `out`; empty when there are none. */
 void decorations_for(const decorations *d, const awm_oid *oid, awm_buf *out);
+
+/*
+ * The same, coloured by kind on a terminal as git colours them: HEAD bold
+ * cyan, branches green, env refs magenta, remote refs red; ", "-joined.
+ */
+void decorations_colored(awm_cli *cli, const decorations *d, const awm_oid *oid,
+			 awm_buf *out);
 
 /* The JSON array of labels for `oid`. */
 json_t *decorations_json(const decorations *d, const awm_oid *oid);
