@@ -22,6 +22,7 @@ extern const cmd_entry cmd_init_entry;
 extern const cmd_entry cmd_log_entry;
 extern const cmd_entry cmd_new_entry;
 extern const cmd_entry cmd_reflog_entry;
+extern const cmd_entry cmd_report_entry;
 extern const cmd_entry cmd_rev_parse_entry;
 extern const cmd_entry cmd_show_entry;
 extern const cmd_entry cmd_status_entry;

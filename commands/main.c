@@ -17,6 +17,7 @@ static const cmd_entry *const commands[] = {
 	&cmd_show_entry,
 	&cmd_diff_entry,
 	&cmd_blame_entry,
+	&cmd_report_entry,
 	&cmd_branch_entry,
 	&cmd_switch_entry,
 	&cmd_rev_parse_entry,
