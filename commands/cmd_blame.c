@@ -62,10 +62,12 @@ static int print_blame(awm_cli *cli, const awm_blame *b, int json)
 		awm_commit_subject(&subj, c);
 		date_of(&date, &c->author);
 		if (arr) {
-			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s, s:I}}",
-				"kind", l->kind, "name", l->name, "definition", l->definition,
-				"commit", awm_oid_tohex(&l->commit).s, "subject", subj.ptr,
-				"author", "name", c->author.name, "email", c->author.email,
+			json_array_append_new(arr, json_pack("{s:s, s:o, s:o, s:s, s:o, s:{s:o, s:o, s:I}}",
+				"kind", l->kind, "name", display_json_str(l->name),
+				"definition", display_json_str(l->definition),
+				"commit", awm_oid_tohex(&l->commit).s, "subject", display_json_str(subj.ptr),
+				"author", "name", display_json_str(c->author.name),
+				"email", display_json_str(c->author.email),
 				"time", (json_int_t)c->author.time));
 		} else {
 			/* A constraint's text is its name; it is not printed twice. */

@@ -42,8 +42,8 @@ static int list_between(awm_cli *cli, json_t *arr, const awm_oid *from, const aw
 	if ((rc = awm_walk_push(w, to)) == 0 && (rc = awm_walk_hide(w, from)) == 0)
 		while ((rc = awm_walk_next(w, &oid)) == 1 && (rc = awm_walk_subject(w, &subj)) == 0) {
 			if (arr) {
-				json_array_append_new(arr, json_pack("{s:s, s:s}", "id",
-					awm_oid_tohex(&oid).s, "subject", subj.ptr));
+				json_array_append_new(arr, json_pack("{s:s, s:o}", "id",
+					awm_oid_tohex(&oid).s, "subject", display_json_str(subj.ptr)));
 				continue;
 			}
 			if (!n++)
@@ -121,7 +121,7 @@ static int diff_json(awm_cli *cli, const diff_opts *o, const awm_oid *from, cons
 	    (rc = display_schema_changes_json(&changes, cli->repo, &sfrom, &sto)) < 0 ||
 	    (rc = awm_data_changes_between(&data, cli->repo, from, to, (size_t)o->rows)) < 0)
 		goto done;
-	json_object_set_new(j, "schema_diff", json_string(text.ptr));
+	json_object_set_new(j, "schema_diff", display_json_str(text.ptr));
 	json_object_set_new(j, "schema_changes", changes);
 	json_object_set_new(j, "data", display_data_changes_json(&data));
 done:

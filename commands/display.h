@@ -102,6 +102,13 @@ void display_data_changes(awm_cli *cli, awm_buf *out, const awm_data_changes *d)
 /* The same as JSON (docs/json.md, "data"). */
 json_t *display_data_changes_json(const awm_data_changes *d);
 
+/*
+ * A JSON string for text that may not be UTF-8 (a stored message, a row's
+ * value): never NULL, so a field is never silently left out; bytes that
+ * jansson refuses come out as '?'.
+ */
+json_t *display_json_str(const char *s);
+
 /* Write `j` to stdout, indented, with a final newline; frees it. */
 int display_print_json(json_t *j);
 

@@ -10,6 +10,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+json_t *display_json_str(const char *s)
+{
+	json_t *j = json_string(s ? s : "");
+	char *copy, *p;
+
+	if (j)
+		return j;
+	copy = awm_strdup(s);
+	for (p = copy; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			*p = '?';
+	j = json_string(copy);
+	free(copy);
+	return j ? j : json_string("");
+}
+
 /* Cells wider than this are cut, so one long value does not widen a table. */
 #define MAX_CELL 40
 
@@ -70,11 +86,12 @@ int display_schema_changes_json(json_t **out, awm_repo *repo, const awm_oid *fro
 	for (i = 0; i < d.nr; i++) {
 		const awm_schema_change *c = &d.items[i];
 
-		json_array_append_new(*out, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o}",
-			"op", awm_schema_op_name(c->op), "type", c->type, "name", c->name,
-			"table", c->table, "sql", c->sql,
-			"old_sql", c->old_sql ? json_string(c->old_sql) : json_null(),
-			"note", c->note ? json_string(c->note) : json_null()));
+		json_array_append_new(*out, json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}",
+			"op", awm_schema_op_name(c->op), "type", c->type,
+			"name", display_json_str(c->name), "table", display_json_str(c->table),
+			"sql", display_json_str(c->sql),
+			"old_sql", c->old_sql ? display_json_str(c->old_sql) : json_null(),
+			"note", c->note ? display_json_str(c->note) : json_null()));
 	}
 done:
 	awm_schema_diff_release(&d);
@@ -227,7 +244,7 @@ static json_t *cell_json(const awm_cell *c)
 	switch (c->type) {
 	case SQLITE_INTEGER: return json_integer(strtoll(c->text, NULL, 10));
 	case SQLITE_FLOAT: return json_real(strtod(c->text, NULL));
-	case SQLITE_TEXT: return json_string(c->text);
+	case SQLITE_TEXT: return display_json_str(c->text);
 	case SQLITE_BLOB: return json_pack("{s:s}", "blob", c->text);
 	default: return json_null();
 	}
@@ -242,6 +259,15 @@ static json_t *cells_json(const awm_table_changes *t, const awm_cell *cells)
 		if (cells[c].type)
 			json_object_set_new(o, t->columns[c], cell_json(&cells[c]));
 	return o;
+}
+
+/* A literal as the one-line rows give it: blobs cut after 32 bytes. */
+static void cell_short(awm_buf *out, const awm_cell *c)
+{
+	if (c->type == SQLITE_BLOB && strlen(c->text) > 64)
+		awm_buf_printf(out, "X'%.64s...'", c->text);
+	else
+		awm_cell_format(out, c);
 }
 
 /* The one-line form `awm cat-object -p` also prints: "~ id=2 name: 'b' -> 'c'". */
@@ -259,15 +285,15 @@ static json_t *row_line(const awm_table_changes *t, const awm_row_change *r)
 			if (!r->after[c].type)
 				continue;
 			awm_buf_printf(&s, " %s: ", t->columns[c]);
-			awm_cell_format(&s, &r->before[c]);
+			cell_short(&s, &r->before[c]);
 			awm_buf_puts(&s, " -> ");
-			awm_cell_format(&s, &r->after[c]);
+			cell_short(&s, &r->after[c]);
 		} else {
 			awm_buf_printf(&s, " %s=", t->columns[c]);
-			awm_cell_format(&s, v);
+			cell_short(&s, v);
 		}
 	}
-	j = json_string(s.ptr);
+	j = display_json_str(s.ptr);
 	awm_buf_release(&s);
 	return j;
 }
@@ -288,9 +314,9 @@ json_t *display_data_changes_json(const awm_data_changes *d)
 		json_t *pk = json_array();
 
 		for (c = 0; c < t->ncols; c++) {
-			json_array_append_new(cols, json_string(t->columns[c]));
+			json_array_append_new(cols, display_json_str(t->columns[c]));
 			if (t->pk[c])
-				json_array_append_new(pk, json_string(t->columns[c]));
+				json_array_append_new(pk, display_json_str(t->columns[c]));
 		}
 		for (j = 0; j < t->nrows; j++) {
 			const awm_row_change *r = &t->rows[j];
@@ -301,11 +327,11 @@ json_t *display_data_changes_json(const awm_data_changes *d)
 				"before", r->op == SQLITE_INSERT ? json_null() : cells_json(t, r->before),
 				"after", r->op == SQLITE_DELETE ? json_null() : cells_json(t, r->after)));
 		}
-		json_array_append_new(arr, json_pack("{s:s, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o}",
-			"table", t->name, "inserts", (json_int_t)t->inserts,
+		json_array_append_new(arr, json_pack("{s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o}",
+			"table", display_json_str(t->name), "inserts", (json_int_t)t->inserts,
 			"updates", (json_int_t)t->updates, "deletes", (json_int_t)t->deletes,
 			"rows", rows, "columns", cols, "primary_key", pk, "changes", changes,
-			"note", t->note ? json_string(t->note) : json_null()));
+			"note", t->note ? display_json_str(t->note) : json_null()));
 	}
 	return arr;
 }
