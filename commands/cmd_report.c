@@ -70,7 +70,8 @@ static int collect(report_commit **out, size_t *n, awm_cli *cli, int argc, char 
 			c->oid = oid;
 			c->np = awm_walk_parents(w, &parents);
 			c->parents = awm_calloc(c->np + 1, sizeof(awm_oid));
-			memcpy(c->parents, parents, c->np * sizeof(awm_oid));
+			if (c->np)
+				memcpy(c->parents, parents, c->np * sizeof(awm_oid));
 		}
 	awm_walk_free(w);
 	return rc < 0 ? rc : 0;

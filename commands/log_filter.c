@@ -114,7 +114,8 @@ static int precompute(log_source *s)
 		g[n].oid = oid;
 		g[n].np = awm_walk_parents(s->walk, &parents);
 		g[n].pids = awm_calloc(g[n].np + 1, sizeof(awm_oid));
-		memcpy(g[n].pids, parents, g[n].np * sizeof(awm_oid));
+		if (g[n].np)
+			memcpy(g[n].pids, parents, g[n].np * sizeof(awm_oid));
 		awm_oidmap_put(&index, &oid, (uint32_t)n);
 		if ((rc = touched(s, &oid)) < 0)
 			goto done;

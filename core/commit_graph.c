@@ -415,7 +415,8 @@ int awm_commit_graph_write(awm_repo *repo, size_t *count)
 		sorted[i].oid = c.nodes[i].oid;
 		sorted[i].idx = (uint32_t)i;
 	}
-	qsort(sorted, c.nr, sizeof(keyed), cmp_keyed);
+	if (c.nr)
+		qsort(sorted, c.nr, sizeof(keyed), cmp_keyed);
 	for (i = 0; i < c.nr; i++) {
 		order[i] = sorted[i].idx;
 		c.nodes[order[i]].pos = (uint32_t)i;

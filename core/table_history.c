@@ -158,7 +158,8 @@ static int get_node(uint32_t *out, awm_table_history *h, const awm_oid *oid)
 	n->view = v;
 	n->nparents = c->nparents;
 	n->parents = awm_calloc(c->nparents + 1, sizeof(awm_oid));
-	memcpy(n->parents, c->parents, c->nparents * sizeof(awm_oid));
+	if (c->nparents)
+		memcpy(n->parents, c->parents, c->nparents * sizeof(awm_oid));
 	n->has_changeset = c->has_changeset;
 	n->changeset = c->changeset;
 	awm_commit_free(c);
