@@ -127,7 +127,9 @@ static int visit_dir(loose_backend *lb, unsigned fan, loose_visit fn, void *payl
 
 		if (strlen(e->d_name) != AWM_OID_HEXSZ - 2)
 			continue;   /* temporary files and strays */
-		snprintf(hex, sizeof(hex), "%02x%.*s", fan, AWM_OID_HEXSZ - 2, e->d_name);
+		/* Bounded for gcc, which cannot see the length check above at -O0. */
+		snprintf(hex, sizeof(hex), "%02x%.*s", fan & 0xffu,
+			 (int)(AWM_OID_HEXSZ - 2), e->d_name);
 		if (awm_oid_fromhex(&oid, hex) < 0)
 			continue;
 		awm_buf_truncate(&path, strlen(lb->dir) + 3);

@@ -2,6 +2,7 @@
 # Install the Debian packages awm needs, when they are missing.
 #   scripts/deps.sh build   what building awm needs
 #   scripts/deps.sh test    that, and what the tests drive (sqlite3, sqldiff, git,
+#                           node and npm for the Appwrite stand-in's fidelity test,
 #                           chromium for the HTML report, ...)
 # Runs apt-get as root (or through sudo); does nothing when all are present.
 set -eu
@@ -15,6 +16,13 @@ build) want=$build ;;
 test) want=$test ;;
 *) echo "usage: scripts/deps.sh [build|test]" >&2; exit 2 ;;
 esac
+
+# tests/cli/t8001 installs node-appwrite with npm and runs it on node (18 or
+# newer).  Any node will do, so the commands are checked, not the packages:
+# NodeSource's nodejs bundles npm and conflicts with Debian's npm package.
+if [ "${1:-build}" = test ] && ! { command -v node && command -v npm; } >/dev/null 2>&1; then
+	want="$want nodejs npm"
+fi
 
 missing=
 for p in $want; do
