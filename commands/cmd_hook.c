@@ -139,16 +139,16 @@ static int exec(awm_cli *cli, int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage_error(cli, "name the hook: pre-commit or pre-push");
 	hook = argv[optind++];
-	/*
-	 * Opened here rather than through NEEDS_REPO: the project may be a
-	 * folder below the work tree top where git runs the hook, and the
-	 * working directory must stay put for GIT_DIR and GIT_INDEX_FILE.
-	 */
 	if (strcmp(hook, "pre-commit") && strcmp(hook, "pre-push"))
 		return cli_usage_error(cli, "unknown hook '%s'; awm has pre-commit and pre-push",
 				       hook);
 	if (skipping(hook))
 		return EXIT_OK;
+	/*
+	 * Opened here rather than through NEEDS_REPO: the project may be a
+	 * folder below the work tree top where git runs the hook, and the
+	 * working directory must stay put for GIT_DIR and GIT_INDEX_FILE.
+	 */
 	if ((rc = awm_repo_open(&cli->repo, project)) < 0)
 		return cli_fail(rc);
 	if (!strcmp(hook, "pre-commit"))
