@@ -15,6 +15,7 @@ export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com
 export GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.com
 cd "$dir"
 git init -q -b main .
+git config gc.auto 0   # no background gc racing the clean-up
 "$awm" init >/dev/null
 mkdir -p src
 i=1
