@@ -7,6 +7,7 @@
 #include "commands/cli.h"
 
 extern const cmd_entry cmd_apply_entry;
+extern const cmd_entry cmd_blame_entry;
 extern const cmd_entry cmd_branch_entry;
 extern const cmd_entry cmd_cat_object_entry;
 extern const cmd_entry cmd_commit_entry;
@@ -17,6 +18,9 @@ extern const cmd_entry cmd_fsck_entry;
 extern const cmd_entry cmd_gc_entry;
 extern const cmd_entry cmd_hash_object_entry;
 extern const cmd_entry cmd_history_entry;
+extern const cmd_entry cmd_hook_entry;
+extern const cmd_entry cmd_hooks_entry;
+extern const cmd_entry cmd_import_entry;
 extern const cmd_entry cmd_init_entry;
 extern const cmd_entry cmd_lock_entry;
 extern const cmd_entry cmd_log_entry;
@@ -24,6 +28,7 @@ extern const cmd_entry cmd_new_entry;
 extern const cmd_entry cmd_plan_entry;
 extern const cmd_entry cmd_promote_entry;
 extern const cmd_entry cmd_reflog_entry;
+extern const cmd_entry cmd_report_entry;
 extern const cmd_entry cmd_reset_entry;
 extern const cmd_entry cmd_rev_parse_entry;
 extern const cmd_entry cmd_rollback_entry;

@@ -64,17 +64,24 @@ json_t *display_json_text(const char *s, size_t len)
 	return j ? j : json_string("");
 }
 
-static json_t *text(const char *s)
+json_t *display_json_text0(const char *s)
 {
-	return display_json_text(s, strlen(s));
+	return display_json_text(s ? s : "", s ? strlen(s) : 0);
 }
 
-static void add_label(decorations *d, const awm_oid *oid, char *label)
+static json_t *text(const char *s)
+{
+	return display_json_text0(s);
+}
+
+static void add_label(decorations *d, const awm_oid *oid, char *label, char kind)
 {
 	AWM_ARRAY_GROW(d->labels, d->nr + 1, d->alloc);
 	d->targets = awm_realloc(d->targets, d->alloc * sizeof(awm_oid));
+	d->kinds = awm_realloc(d->kinds, d->alloc);
 	d->labels[d->nr] = label;
 	d->targets[d->nr] = *oid;
+	d->kinds[d->nr] = kind;
 	d->nr++;
 }
 
@@ -83,13 +90,13 @@ static int collect(const char *name, const awm_oid *oid, void *payload)
 	decorations *d = payload;
 
 	if (!strncmp(name, "refs/heads/", 11))
-		add_label(d, oid, awm_strdup(name + 11));
+		add_label(d, oid, awm_strdup(name + 11), 'b');
 	else if (!strncmp(name, "refs/envs/", 10))
-		add_label(d, oid, awm_printf_alloc("env/%s", name + 10));
+		add_label(d, oid, awm_printf_alloc("env/%s", name + 10), 'e');
 	else if (!strncmp(name, "refs/remotes/", 13))
-		add_label(d, oid, awm_strdup(name + 13));
+		add_label(d, oid, awm_strdup(name + 13), 'r');
 	else
-		add_label(d, oid, awm_strdup(name));
+		add_label(d, oid, awm_strdup(name), 'o');
 	return 0;
 }
 
@@ -104,9 +111,9 @@ int decorations_load(decorations *d, awm_repo *repo)
 	if (awm_ref_lookup(&head, repo, "HEAD") == 0) {
 		if (awm_ref_symbolic_target(&target, repo, "HEAD") == 0 &&
 		    !strncmp(target.ptr, "refs/heads/", 11))
-			add_label(d, &head, awm_printf_alloc("HEAD -> %s", target.ptr + 11));
+			add_label(d, &head, awm_printf_alloc("HEAD -> %s", target.ptr + 11), 'H');
 		else
-			add_label(d, &head, awm_strdup("HEAD"));
+			add_label(d, &head, awm_strdup("HEAD"), 'H');
 	}
 	awm_buf_release(&target);
 	awm_error_clear();
@@ -131,6 +138,7 @@ void decorations_release(decorations *d)
 		free(d->labels[i]);
 	free(d->labels);
 	free(d->targets);
+	free(d->kinds);
 	awm_oidmap_release(&d->index);
 	memset(d, 0, sizeof(*d));
 }
@@ -146,6 +154,27 @@ void decorations_for(const decorations *d, const awm_oid *oid, awm_buf *out)
 	for (i = first - 1; i < d->nr; i++)
 		if (awm_oid_equal(&d->targets[i], oid) && d->labels[i][0])
 			awm_buf_printf(out, "%s%s", out->size ? ", " : "", d->labels[i]);
+}
+
+void decorations_colored(awm_cli *cli, const decorations *d, const awm_oid *oid,
+			 awm_buf *out)
+{
+	uint32_t first;
+	size_t i;
+
+	awm_buf_clear(out);
+	if (!d || !awm_oidmap_get(&d->index, oid, &first))
+		return;
+	for (i = first - 1; i < d->nr; i++) {
+		const char *color;
+
+		if (!awm_oid_equal(&d->targets[i], oid) || !d->labels[i][0])
+			continue;
+		color = d->kinds[i] == 'H' ? C_BOLD_CYAN : d->kinds[i] == 'b' ? C_GREEN
+			: d->kinds[i] == 'e' ? C_MAGENTA : d->kinds[i] == 'r' ? C_RED : C_YELLOW;
+		awm_buf_printf(out, "%s%s%s%s", out->size ? ", " : "", cli_color(cli, color),
+			       d->labels[i], cli_color(cli, C_RESET));
+	}
 }
 
 json_t *decorations_json(const decorations *d, const awm_oid *oid)
@@ -169,11 +198,12 @@ void display_commit_header(awm_cli *cli, awm_buf *out, const awm_commit *c,
 	const char *m, *nl;
 	size_t i;
 
-	decorations_for(d, &c->oid, &refs);
+	decorations_colored(cli, d, &c->oid, &refs);
 	awm_buf_printf(out, "%s%scommit %s%s", first, cli_color(cli, C_YELLOW),
 		       awm_oid_tohex(&c->oid).s, cli_color(cli, C_RESET));
 	if (refs.size)
-		awm_buf_printf(out, " (%s%s%s)", cli_color(cli, C_CYAN), refs.ptr,
+		awm_buf_printf(out, " %s(%s%s%s)%s", cli_color(cli, C_YELLOW),
+			       cli_color(cli, C_RESET), refs.ptr, cli_color(cli, C_YELLOW),
 			       cli_color(cli, C_RESET));
 	awm_buf_putc(out, '\n');
 	if (c->nparents > 1) {

@@ -17,6 +17,8 @@ static const cmd_entry *const commands[] = {
 	&cmd_log_entry,
 	&cmd_show_entry,
 	&cmd_diff_entry,
+	&cmd_blame_entry,
+	&cmd_report_entry,
 	&cmd_branch_entry,
 	&cmd_switch_entry,
 	&cmd_rev_parse_entry,
@@ -35,6 +37,9 @@ static const cmd_entry *const commands[] = {
 	&cmd_fsck_entry,
 	&cmd_gc_entry,
 	&cmd_fast_import_entry,
+	&cmd_hooks_entry,
+	&cmd_hook_entry,
+	&cmd_import_entry,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,6 +231,28 @@ void awm_path_join(awm_buf *out, const char *a, const char *b)
 	if (la && a[la - 1] != '/')
 		awm_buf_putc(out, '/');
 	awm_buf_puts(out, b);
+}
+
+void awm_fs_canonical(awm_buf *out, const char *path)
+{
+	char real[PATH_MAX];
+	char *copy, *slash;
+
+	awm_buf_clear(out);
+	if (realpath(path, real)) {
+		awm_buf_puts(out, real);
+		return;
+	}
+	copy = awm_strdup(path);
+	slash = strrchr(copy, '/');
+	if (!slash || slash == copy) {
+		awm_buf_puts(out, path);
+	} else {
+		*slash = '\0';
+		awm_fs_canonical(out, copy);
+		awm_buf_printf(out, "/%s", slash + 1);
+	}
+	free(copy);
 }
 
 void awm_crlf_to_lf(awm_buf *buf)

@@ -46,6 +46,12 @@ int awm_fs_rm_rf(const char *path);
 /* `out` = a "/" b, without doubling the separator. */
 void awm_path_join(awm_buf *out, const char *a, const char *b);
 
+/*
+ * The real path of `path` (symbolic links resolved), which need not exist:
+ * the real path of its longest existing ancestor, with the rest appended.
+ */
+void awm_fs_canonical(awm_buf *out, const char *path);
+
 /* Replace every CRLF pair in `buf` with LF. */
 void awm_crlf_to_lf(awm_buf *buf);
 

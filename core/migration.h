@@ -30,6 +30,13 @@ typedef struct awm_migration {
 	int up_line;         /* file line where the up text starts */
 	int down_line;
 	awm_oid up_oid, down_oid;   /* blob ids of the sections */
+	/*
+	 * Where the section texts came from, when not from `path` (awm import:
+	 * another tool's files); messages name these with up_line and
+	 * down_line counted in them.  Borrowed: NULL, or kept alive by the
+	 * caller while the migration is in use.
+	 */
+	const char *up_file, *down_file;
 } awm_migration;
 
 /* 0 when `name` is "<digits>_<phrase>.sql" with a phrase of [A-Za-z0-9_-]. */

@@ -45,10 +45,10 @@ test_expect_success 'log --format=json: an array of commits with every field' '
 test_expect_success 'show --format=json: the commit, its SQL, schema diff and data' '
 	cd repo &&
 	awm show --format=json --rows 1 >show.json &&
-	check show.json "v[\"_order\"] == $commit_fields + [\"up_sql\", \"down_sql\", \"schema_diff\", \"data\"]" &&
+	check show.json "v[\"_order\"] == $commit_fields + [\"up_sql\", \"down_sql\", \"schema_diff\", \"schema_changes\", \"data\"]" &&
 	check show.json "v[\"up_sql\"].startswith(\"ALTER TABLE users\") and v[\"down_sql\"] is None" &&
 	check show.json "\"+CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT);\" in v[\"schema_diff\"]" &&
-	check show.json "v[\"data\"][0][\"_order\"] == [\"table\", \"inserts\", \"updates\", \"deletes\", \"rows\"]" &&
+	check show.json "v[\"data\"][0][\"_order\"] == [\"table\", \"inserts\", \"updates\", \"deletes\", \"rows\", \"columns\", \"primary_key\", \"changes\", \"note\"]" &&
 	check show.json "(v[\"data\"][0][\"table\"], v[\"data\"][0][\"updates\"], len(v[\"data\"][0][\"rows\"])) == (\"users\", 2, 1)" &&
 	check show.json "v[\"data\"][0][\"rows\"][0] == \"~ id=1 email: NULL -> '"'"'ada@example.com'"'"'\"" &&
 	awm show --format=json HEAD~1 >root.json &&
