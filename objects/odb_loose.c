@@ -118,15 +118,16 @@ static int visit_dir(loose_backend *lb, unsigned fan, loose_visit fn, void *payl
 
 	awm_buf_printf(&path, "%s/%02x", lb->dir, fan);
 	if (!(d = opendir(path.ptr))) {
+		rc = errno == ENOENT ? 0 : awm_error_os(AWM_ERROR, "cannot read '%s'", path.ptr);
 		awm_buf_release(&path);
-		return errno == ENOENT ? 0 : awm_error_os(AWM_ERROR, "cannot read '%s'", path.ptr);
+		return rc;
 	}
 	while (rc == 0 && (e = readdir(d))) {
 		awm_oid oid;
 
 		if (strlen(e->d_name) != AWM_OID_HEXSZ - 2)
 			continue;   /* temporary files and strays */
-		snprintf(hex, sizeof(hex), "%02x%s", fan, e->d_name);
+		snprintf(hex, sizeof(hex), "%02x%.*s", fan, AWM_OID_HEXSZ - 2, e->d_name);
 		if (awm_oid_fromhex(&oid, hex) < 0)
 			continue;
 		awm_buf_truncate(&path, strlen(lb->dir) + 3);
