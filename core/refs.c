@@ -408,7 +408,8 @@ int awm_ref_foreach(awm_repo *repo, const char *prefix, awm_ref_cb cb, void *pay
 	for (i = 0; i < pr->nr; i++)
 		if (!strncmp(pr->names[i], prefix, plen))
 			list_add(&l, pr->names[i], &pr->oids[i], 0);
-	qsort(l.items, l.nr, sizeof(ref_item), cmp_item);
+	if (l.nr > 1)   /* no refs: items is NULL, which qsort may not get */
+		qsort(l.items, l.nr, sizeof(ref_item), cmp_item);
 	for (i = 0; rc == 0 && i < l.nr; i++) {
 		if (i > 0 && !strcmp(l.items[i].name, l.items[i - 1].name))
 			continue;   /* the packed copy of a loose ref */

@@ -61,7 +61,8 @@ int awm_recorded_load(awm_recorded_set *out, awm_repo *repo, const awm_oid *head
 		awm_recorded_release(out);
 		return rc;
 	}
-	qsort(out->items, out->nr, sizeof(awm_recorded), cmp_path_order);
+	if (out->nr > 1)   /* items is NULL when no commit names a migration */
+		qsort(out->items, out->nr, sizeof(awm_recorded), cmp_path_order);
 	for (i = j = 0; i < out->nr; i++) {
 		if (j && !strcmp(out->items[j - 1].path, out->items[i].path)) {
 			free(out->items[i].path);
