@@ -227,6 +227,13 @@ static int record_one(batch *b, const char *name)
 	b->parent_schema = c->schema;
 	b->has_parent = 1;
 done:
+	/*
+	 * A statement that fails is the migration's error, even a UNIQUE or
+	 * CHECK constraint (which SQLite's wrapper reports as a conflict): exit
+	 * 1, not 4, which means the branch moved or a rebase is needed.
+	 */
+	if (rc == AWM_ECONFLICT)
+		rc = AWM_EINVALID;
 	if (rc < 0 && m.path)
 		awm_error_prefix("nothing was recorded");
 	free(warning);
