@@ -107,8 +107,8 @@ void graph_next(graph *g, const awm_oid *oid, const awm_oid *parents, size_t np,
 			i--;
 		}
 	}
-	lanes_prefix(body, g->nr ? g->nr : 0);
+	lanes_prefix(body, g->nr);
 	awm_buf_rtrim(body);
-	if (body->size)
-		awm_buf_putc(body, ' ');
+	/* Under the last commit no lane is left: indent as its "* " does. */
+	awm_buf_puts(body, body->size ? " " : "  ");
 }
