@@ -64,3 +64,19 @@ file_size() {
 loose_path() {
 	printf '.awm/objects/%s/%s\n' "$(printf %s "$1" | cut -c1-2)" "$(printf %s "$1" | cut -c3-)"
 }
+
+# fi_data <command> <text>: a fast-import data block, "<command> <n>" then
+# the n bytes of <text> and a newline.
+fi_data() {
+	printf '%s %d\n%s\n' "$1" "$(printf %s "$2" | wc -c | tr -d ' ')" "$2"
+}
+
+# fi_commit <ref> <mark> <time> <subject> [<from> [<merge>]]: one commit
+# of a fast-import stream, ended by its blank line.
+fi_commit() {
+	printf 'commit %s\nmark :%s\nauthor A U Thor <author@example.com> %s +0000\n' "$1" "$2" "$3"
+	[ $# -ge 5 ] && [ -n "$5" ] && printf 'from %s\n' "$5"
+	[ $# -ge 6 ] && printf 'merge %s\n' "$6"
+	fi_data message "$4"
+	echo
+}
