@@ -172,10 +172,13 @@ static int read_commit(reader *r, const char *ref_s, size_t ref_len)
 			if (!markno || markno > 100000000)
 				rc = syntax(r, "bad mark");
 		} else if (starts(line, len, "author", &rest)) {
-			if (awm_signature_parse(&c->author, rest, len - 7) < 0)
+			/* The length from `rest`: a bare "author" has no value at all. */
+			awm_signature_release(&c->author);
+			if (awm_signature_parse(&c->author, rest, (size_t)(line + len - rest)) < 0)
 				rc = syntax(r, "bad author");
 		} else if (starts(line, len, "committer", &rest)) {
-			if (awm_signature_parse(&c->committer, rest, len - 10) < 0)
+			awm_signature_release(&c->committer);
+			if (awm_signature_parse(&c->committer, rest, (size_t)(line + len - rest)) < 0)
 				rc = syntax(r, "bad committer");
 		} else if (starts(line, len, "from", &rest) || starts(line, len, "merge", &rest)) {
 			if (line[0] == 'f' && (has_from || c->nparents))
