@@ -71,6 +71,12 @@ fi_data() {
 	printf '%s %d\n%s\n' "$1" "$(printf %s "$2" | wc -c | tr -d ' ')" "$2"
 }
 
+# fi_data_line <command> <text>: the same for <text> plus a newline, as a
+# script's lines end in a file.
+fi_data_line() {
+	printf '%s %d\n%s\n\n' "$1" "$(($(printf %s "$2" | wc -c) + 1))" "$2"
+}
+
 # fi_commit <ref> <mark> <time> <subject> [<from> [<merge>]]: one commit
 # of a fast-import stream, ended by its blank line.
 fi_commit() {
