@@ -5,12 +5,14 @@
 #include "core/changeset.h"
 #include "core/commit_graph.h"
 #include "core/error.h"
+#include "core/fs.h"
 #include "core/refs.h"
 #include "objects/commit.h"
 #include "objects/oidmap.h"
 #include "objects/pack.h"
 #include "objects/schema.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,6 +159,45 @@ static int check_ref(const char *name, const awm_oid *oid, void *payload)
 	return 0;
 }
 
+/*
+ * A pack whose header or index is damaged cannot be opened, so the store
+ * skips it and its objects just look missing.  Name such files here.
+ */
+static void check_unopened_packs(fsck_ctx *c, const awm_pack **packs, size_t npacks)
+{
+	awm_buf dir = AWM_BUF_INIT, path = AWM_BUF_INIT;
+	struct dirent *e;
+	DIR *d;
+
+	awm_path_join(&dir, awm_odb_dir(c->repo->odb), "pack");
+	if (!(d = opendir(dir.ptr)))
+		goto done;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name), i;
+		awm_pack *p;
+
+		if (n < 5 || strcmp(e->d_name + n - 4, ".idx") || strncmp(e->d_name, "pack-", 5))
+			continue;
+		awm_buf_clear(&path);
+		awm_buf_printf(&path, "%s/%s", dir.ptr, e->d_name);
+		for (i = 0; i < npacks && strcmp(packs[i]->idx_path, path.ptr); i++)
+			;
+		if (i < npacks)
+			continue;
+		if (awm_pack_open(&p, path.ptr) < 0) {
+			c->stats->packs++;
+			fault(c, NULL, path.ptr, awm_error_last());
+		} else {
+			awm_pack_free(p);   /* written by a concurrent gc since the scan */
+		}
+	}
+	closedir(d);
+done:
+	awm_error_clear();
+	awm_buf_release(&dir);
+	awm_buf_release(&path);
+}
+
 static void graph_fault(const char *msg, void *payload)
 {
 	fault(payload, NULL, "", msg);
@@ -188,6 +229,7 @@ int awm_fsck(awm_fsck_stats *stats, awm_repo *repo, awm_fsck_cb cb, void *payloa
 		if (awm_pack_verify_checksums(packs[i]) < 0)
 			fault(&c, NULL, packs[i]->pack_path, awm_error_last());
 	}
+	check_unopened_packs(&c, packs, npacks);
 	if ((rc = awm_odb_foreach_record(repo->odb, check_record, &c)) < 0)
 		goto done;
 	check_links(&c);
