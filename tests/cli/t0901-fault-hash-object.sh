@@ -13,10 +13,13 @@ test_expect_success 'setup: 200 files' '
 	while [ $i -lt 200 ]; do
 		echo "file $i" >files/$i && echo "$TRASH/files/$i" >>paths && i=$((i + 1)) || return 1
 	done &&
-	awm hash-object --stdin-paths <paths >ids
+	awm hash-object --stdin-paths <paths >all-ids &&
+	sed -n "1p;2p;50p;99p;100p;101p;150p;199p;200p" all-ids >ids
 '
 
-# all_or_none <ids>: every id is readable, or none is; prints which.
+# all_or_none <ids>: every id is readable, or none is; prints which.  (A
+# sample of the ids: they all go into one pack, and a process per id would
+# make this slow under AddressSanitizer.)
 all_or_none() {
 	ao_have=0 ao_missing=0
 	while read -r ao_id; do
@@ -50,7 +53,7 @@ fault_loop() {
 			no_temp_files &&
 			fsck_clean &&
 			awm hash-object -w --stdin-paths <../paths >out &&
-			test_cmp ../ids out &&
+			test_cmp ../all-ids out &&
 			test "$(all_or_none ../ids)" = all &&
 			test "$(count_packs)" = 1 &&
 			fsck_clean

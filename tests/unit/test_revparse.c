@@ -9,6 +9,7 @@
 #include "unit.h"
 #include "core/revparse.h"
 #include "objects/odb_backend.h"
+#include "objects/packwriter.h"
 
 typedef struct fixture {
 	char *dir;
@@ -152,17 +153,20 @@ static void test_revparse__branch_and_env_names(void **state)
 static void test_revparse__ambiguity(void **state)
 {
 	fixture *x = *state;
-	static awm_oid blobs[1500];
+	awm_oid *blobs = awm_calloc(1500, sizeof(awm_oid)), got;
 	char shared[5] = "", name[64];
-	awm_oid got;
 	size_t i, j, hit = 0;
+	awm_packwriter *pw;
 
+	assert_ok(awm_packwriter_new(&pw, x->repo->odb, 0, 0));   /* one pack: no 1500 fsyncs */
 	for (i = 0; i < 1500; i++) {
 		char text[32];
 
 		snprintf(text, sizeof(text), "blob %zu\n", i);
-		assert_ok(awm_odb_write(&blobs[i], x->repo->odb, AWM_OBJ_BLOB, text, strlen(text)));
+		assert_ok(awm_packwriter_add(pw, &blobs[i], AWM_OBJ_BLOB, text, strlen(text)));
 	}
+	assert_ok(awm_packwriter_commit(pw, NULL));
+	awm_packwriter_free(pw);
 	for (i = 0; i < 1500 && !shared[0]; i++)
 		for (j = i + 1; j < 1500 && !shared[0]; j++)
 			if (awm_oid_has_prefix(&blobs[j], awm_oid_tohex(&blobs[i]).s, 4)) {
@@ -181,6 +185,7 @@ static void test_revparse__ambiguity(void **state)
 	snprintf(name, sizeof(name), "refs/heads/%s", awm_oid_tohex(&x->a).s);
 	unit_set_ref(x->repo, name, &x->f);
 	expect(x, awm_oid_tohex(&x->a).s, &x->f);
+	free(blobs);
 }
 
 static void test_revparse__ranges(void **state)
