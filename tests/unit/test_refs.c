@@ -522,12 +522,17 @@ static void test_refs__held_lock(void **state)
 	if (pid == 0) {
 		awm_lockfile lk = AWM_LOCKFILE_INIT;
 
+		/* Only the parent's ends stay open: if it dies, read() sees EOF. */
+		close(go[0]);
+		close(done[1]);
 		if (awm_lockfile_acquire(&lk, path.ptr, 0) < 0)
 			_exit(1);
 		if (write(go[1], "x", 1) != 1 || read(done[0], &c, 1) < 0)
 			_exit(2);
 		_exit(0);   /* dies holding it: the kernel releases the flock */
 	}
+	close(go[1]);
+	close(done[0]);
 	assert_int_equal(read(go[0], &c, 1), 1);
 	{
 		awm_lockfile lk = AWM_LOCKFILE_INIT;
@@ -539,7 +544,8 @@ static void test_refs__held_lock(void **state)
 	assert_int_equal(waitpid(pid, NULL, 0), pid);
 	/* The stale .lock file left behind does not block anyone. */
 	assert_ok(awm_ref_update(f->repo, "refs/heads/held", &f->a, NULL, "after"));
-	close(go[0]); close(go[1]); close(done[0]); close(done[1]);
+	close(go[0]);
+	close(done[1]);
 	awm_buf_release(&path);
 }
 
