@@ -198,6 +198,48 @@ done:
 	awm_buf_release(&path);
 }
 
+/*
+ * Listing refs skips files that do not hold a ref, so that one damaged ref
+ * does not hide the others; fsck looks at every file under refs/ to report
+ * those.  Lock and temporary files have names no ref can have.
+ */
+static void check_unreadable_refs(fsck_ctx *c, const char *rel)
+{
+	awm_buf path = AWM_BUF_INIT, sub = AWM_BUF_INIT;
+	struct dirent *e;
+	awm_oid oid;
+	DIR *d;
+	int rc;
+
+	awm_repo_path(&path, c->repo, rel);
+	if (!(d = opendir(path.ptr)))
+		goto done;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		awm_buf_clear(&sub);
+		awm_buf_printf(&sub, "%s/%s", rel, e->d_name);
+		awm_repo_path(&path, c->repo, sub.ptr);
+		if (awm_fs_is_dir(path.ptr)) {
+			check_unreadable_refs(c, sub.ptr);
+			continue;
+		}
+		if (awm_refname_check(sub.ptr) < 0 || strstr(sub.ptr, ".tmp-"))
+			continue;
+		rc = awm_ref_lookup(&oid, c->repo, sub.ptr);
+		if (rc < 0 && rc != AWM_ENOTFOUND) {   /* not found: a symbolic ref to nothing */
+			if (!strstr(awm_error_last(), sub.ptr))
+				awm_error_prefix("ref '%s'", sub.ptr);
+			fault(c, NULL, path.ptr, awm_error_last());
+		}
+	}
+	closedir(d);
+done:
+	awm_error_clear();
+	awm_buf_release(&path);
+	awm_buf_release(&sub);
+}
+
 static void graph_fault(const char *msg, void *payload)
 {
 	fault(payload, NULL, "", msg);
@@ -235,8 +277,11 @@ int awm_fsck(awm_fsck_stats *stats, awm_repo *repo, awm_fsck_cb cb, void *payloa
 	check_links(&c);
 	if ((rc = awm_ref_foreach(repo, "refs/", check_ref, &c)) < 0)
 		goto done;
-	if (awm_ref_lookup(&head, repo, "HEAD") == 0)
+	if ((rc = awm_ref_lookup(&head, repo, "HEAD")) == 0)
 		check_ref("HEAD", &head, &c);
+	else if (rc != AWM_ENOTFOUND)   /* an unborn branch is fine, a damaged HEAD not */
+		fault(&c, NULL, "HEAD", awm_error_last());
+	check_unreadable_refs(&c, "refs");
 	awm_error_clear();
 	awm_commit_graph_verify(repo, graph_fault, &c);
 	rc = 0;

@@ -93,6 +93,25 @@ test_expect_success 'a ref to a missing object' '
 	restore
 '
 
+test_expect_success 'a ref file that holds no id, and a damaged HEAD' '
+	echo garbage >.awm/refs/heads/broken &&
+	echo "ref: refs/heads/../../x" >.awm/refs/heads/sym &&
+	test_expect_code 1 awm fsck 2>err &&
+	test_grep "ref '\''refs/heads/broken'\'' does not hold an object id" err &&
+	test_grep "ref '\''refs/heads/sym'\'': .* is not a valid ref name" err &&
+	restore &&
+	echo garbage >.awm/HEAD &&
+	test_expect_code 1 awm fsck 2>err &&
+	test_grep "ref '\''HEAD'\'' does not hold an object id" err &&
+	restore
+'
+
+test_expect_success 'an unborn branch is not a fault' '
+	printf "ref: refs/heads/unborn\n" >.awm/HEAD &&
+	fsck_clean &&
+	restore
+'
+
 test_expect_success 'an object stored under the wrong name' '
 	c=$(awm rev-parse HEAD) &&
 	other=$(awm cat-object -p HEAD | sed -n "s/^up //p") &&
