@@ -184,11 +184,11 @@ static void check_unopened_packs(fsck_ctx *c, const awm_pack **packs, size_t npa
 			;
 		if (i < npacks)
 			continue;
-		if (awm_pack_open(&p, path.ptr) < 0) {
+		if (awm_pack_open(&p, path.ptr) == 0) {
+			awm_pack_free(p);   /* written by a concurrent gc since the scan */
+		} else if (awm_fs_exists(path.ptr)) {   /* else removed by that gc */
 			c->stats->packs++;
 			fault(c, NULL, path.ptr, awm_error_last());
-		} else {
-			awm_pack_free(p);   /* written by a concurrent gc since the scan */
 		}
 	}
 	closedir(d);
