@@ -122,10 +122,10 @@ test_expect_success 'usage errors' '
 '
 
 test_expect_success '-w outside a repository says so' '
-	mkdir -p /tmp/awm-outside-$$ && cd /tmp/awm-outside-$$ &&
+	outside=$(mktemp -d) && cd "$outside" &&
 	echo x >f &&
 	test_expect_code 1 awm hash-object -w f 2>"$TRASH/err" &&
-	cd / && rm -rf /tmp/awm-outside-$$ &&
+	cd / && rm -rf "$outside" &&
 	test_grep "awm init" "$TRASH/err"
 '
 
