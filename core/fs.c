@@ -49,10 +49,8 @@ int awm_fs_write_all(int fd, const void *data, size_t len, const char *what)
 {
 	const char *p = data;
 
-	if (awm_fault("write")) {
-		errno = EIO;
+	if (awm_fault("write"))
 		return awm_error_os(AWM_ERROR, "cannot write '%s'", what);
-	}
 	while (len) {
 		ssize_t n = write(fd, p, len);
 
@@ -290,10 +288,11 @@ int awm_fault(const char *point)
 
 		if (!start_ok)
 			continue;
-		if (end == '\0' || end == ',')
+		if (end == '\0' || end == ',' ||
+		    (end == '@' && (unsigned)strtoul(p + plen + 1, NULL, 10) == n)) {
+			errno = EIO;   /* callers report errno, as for a real failure */
 			return 1;
-		if (end == '@' && (unsigned)strtoul(p + plen + 1, NULL, 10) == n)
-			return 1;
+		}
 	}
 	return 0;
 }

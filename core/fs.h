@@ -58,7 +58,8 @@ void awm_crlf_to_lf(awm_buf *buf);
 /*
  * Fault injection for tests.  When AWM_FAULT names `point` (a comma-separated
  * list of "point" or "point@N" entries, N counting calls from 1), the call
- * returns 1 and the caller behaves as if the operation failed.
+ * returns 1 with errno set to EIO, and the caller behaves as if the
+ * operation failed.
  */
 int awm_fault(const char *point);
 

@@ -5,12 +5,14 @@
 #include "core/changeset.h"
 #include "core/commit_graph.h"
 #include "core/error.h"
+#include "core/fs.h"
 #include "core/refs.h"
 #include "objects/commit.h"
 #include "objects/oidmap.h"
 #include "objects/pack.h"
 #include "objects/schema.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -182,6 +184,87 @@ static int check_ref(const char *name, const awm_oid *oid, void *payload)
 	return 0;
 }
 
+/*
+ * A pack whose header or index is damaged cannot be opened, so the store
+ * skips it and its objects just look missing.  Name such files here.
+ */
+static void check_unopened_packs(fsck_ctx *c, const awm_pack **packs, size_t npacks)
+{
+	awm_buf dir = AWM_BUF_INIT, path = AWM_BUF_INIT;
+	struct dirent *e;
+	DIR *d;
+
+	awm_path_join(&dir, awm_odb_dir(c->repo->odb), "pack");
+	if (!(d = opendir(dir.ptr)))
+		goto done;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name), i;
+		awm_pack *p;
+
+		if (n < 5 || strcmp(e->d_name + n - 4, ".idx") || strncmp(e->d_name, "pack-", 5))
+			continue;
+		awm_buf_clear(&path);
+		awm_buf_printf(&path, "%s/%s", dir.ptr, e->d_name);
+		for (i = 0; i < npacks && strcmp(packs[i]->idx_path, path.ptr); i++)
+			;
+		if (i < npacks)
+			continue;
+		if (awm_pack_open(&p, path.ptr) == 0) {
+			awm_pack_free(p);   /* written by a concurrent gc since the scan */
+		} else if (awm_fs_exists(path.ptr)) {   /* else removed by that gc */
+			c->stats->packs++;
+			fault(c, NULL, path.ptr, awm_error_last());
+		}
+	}
+	closedir(d);
+done:
+	awm_error_clear();
+	awm_buf_release(&dir);
+	awm_buf_release(&path);
+}
+
+/*
+ * Listing refs skips files that do not hold a ref, so that one damaged ref
+ * does not hide the others; fsck looks at every file under refs/ to report
+ * those.  Lock and temporary files have names no ref can have.
+ */
+static void check_unreadable_refs(fsck_ctx *c, const char *rel)
+{
+	awm_buf path = AWM_BUF_INIT, sub = AWM_BUF_INIT;
+	struct dirent *e;
+	awm_oid oid;
+	DIR *d;
+	int rc;
+
+	awm_repo_path(&path, c->repo, rel);
+	if (!(d = opendir(path.ptr)))
+		goto done;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		awm_buf_clear(&sub);
+		awm_buf_printf(&sub, "%s/%s", rel, e->d_name);
+		awm_repo_path(&path, c->repo, sub.ptr);
+		if (awm_fs_is_dir(path.ptr)) {
+			check_unreadable_refs(c, sub.ptr);
+			continue;
+		}
+		if (awm_refname_check(sub.ptr) < 0 || strstr(sub.ptr, ".tmp-"))
+			continue;
+		rc = awm_ref_lookup(&oid, c->repo, sub.ptr);
+		if (rc < 0 && rc != AWM_ENOTFOUND) {   /* not found: a symbolic ref to nothing */
+			if (!strstr(awm_error_last(), sub.ptr))
+				awm_error_prefix("ref '%s'", sub.ptr);
+			fault(c, NULL, path.ptr, awm_error_last());
+		}
+	}
+	closedir(d);
+done:
+	awm_error_clear();
+	awm_buf_release(&path);
+	awm_buf_release(&sub);
+}
+
 int awm_fsck(awm_fsck_stats *stats, awm_repo *repo, awm_fsck_cb cb, void *payload,
 	     awm_progress_cb progress, void *progress_payload)
 {
@@ -212,13 +295,17 @@ int awm_fsck(awm_fsck_stats *stats, awm_repo *repo, awm_fsck_cb cb, void *payloa
 	awm_commit_graph_check_file(&c.graph, repo, graph_fault, &c);
 	if (c.graph)
 		c.graph_seen = awm_calloc(awm_commit_graph_count(c.graph) + 1, 1);
+	check_unopened_packs(&c, packs, npacks);
 	if ((rc = awm_odb_foreach_record(repo->odb, check_record, &c)) < 0)
 		goto done;
 	check_links(&c);
 	if ((rc = awm_ref_foreach(repo, "refs/", check_ref, &c)) < 0)
 		goto done;
-	if (awm_ref_lookup(&head, repo, "HEAD") == 0)
+	if ((rc = awm_ref_lookup(&head, repo, "HEAD")) == 0)
 		check_ref("HEAD", &head, &c);
+	else if (rc != AWM_ENOTFOUND)   /* an unborn branch is fine, a damaged HEAD not */
+		fault(&c, NULL, "HEAD", awm_error_last());
+	check_unreadable_refs(&c, "refs");
 	awm_error_clear();
 	rc = 0;
 done:

@@ -42,7 +42,11 @@ typedef struct awm_migration {
 /* 0 when `name` is "<digits>_<phrase>.sql" with a phrase of [A-Za-z0-9_-]. */
 int awm_migration_name_check(const char *name);
 
-/* Parse text (already CRLF-normalised) of the file at `path`. */
+/*
+ * Parse text (already CRLF-normalised) of the file at `path`.  `out` must be
+ * released with awm_migration_release() even when this fails: the path and
+ * name are set first, so that callers can name the file.
+ */
 int awm_migration_parse(awm_migration *out, const char *path, const char *text, size_t len);
 
 /* Read and parse `<migrations dir>/<name>`. */

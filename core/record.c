@@ -233,6 +233,13 @@ static int record_one(awm_record_batch *b, const awm_migration *mp, const char *
 	b->parent_schema = c->schema;
 	b->has_parent = 1;
 done:
+	/*
+	 * A statement that fails is the migration's error, even a UNIQUE or
+	 * CHECK constraint (which SQLite's wrapper reports as a conflict): exit
+	 * 1, not 4, which means the branch moved or a rebase is needed.
+	 */
+	if (rc == AWM_ECONFLICT)
+		rc = AWM_EINVALID;
 	free(warning);
 	awm_capture_release(&cap);
 	awm_commit_free(c);

@@ -117,6 +117,7 @@ static char *describe_edit(awm_repo *repo, const awm_recorded *r, const char *na
 	if (awm_migration_load(&m, repo, name) < 0) {
 		why = awm_printf_alloc("it no longer parses: %s", awm_error_last());
 		awm_error_clear();
+		awm_migration_release(&m);   /* a refused parse keeps the names it set */
 		return why;
 	}
 	if (!awm_oid_equal(&m.up_oid, &r->up))

@@ -91,14 +91,14 @@ test_expect_success 'a graph pointing outside itself is ignored, reported, rebui
 	awm gc -q && awm fsck
 '
 
-test_expect_success 'fsck reports a checksum mismatch' '
+test_expect_success 'fsck reports a graph whose checksum is wrong' '
 	cd repo &&
 	chmod u+w $graph &&
 	python3 -c "
 g = bytearray(open(\"$graph\", \"rb\").read()); g[-1] ^= 1
 open(\"$graph\", \"wb\").write(g)" &&
 	test_expect_code 1 awm fsck 2>err &&
-	test_grep "commit-graph.: checksum mismatch" err &&
+	test_grep "commit-graph. is damaged; run .awm gc. to rebuild it" err &&
 	awm gc -q && awm fsck
 '
 
