@@ -2,6 +2,7 @@
  * Running a plan on an environment (see deploy.h).
  */
 #include "core/deploy.h"
+#include "core/fs.h"
 #include "core/env.h"
 #include "core/error.h"
 
@@ -177,6 +178,7 @@ int awm_deploy_run(awm_deploy *out, awm_repo *repo, awm_engine *e,
 		if (rc < 0)
 			goto done;
 		locked = 1;
+		awm_test_pause("AWM_TEST_HOLD_LOCK_MS");
 	}
 	if ((rc = awm_engine_history(&out->history, e)) < 0)
 		goto done;

@@ -63,4 +63,11 @@ void awm_crlf_to_lf(awm_buf *buf);
  */
 int awm_fault(const char *point);
 
+/*
+ * Test hook: sleep for the number of milliseconds in environment variable
+ * `var`, if set.  Lets tests hold a lock long enough to race against it
+ * without depending on how fast the machine is.
+ */
+void awm_test_pause(const char *var);
+
 #endif

@@ -106,8 +106,9 @@ WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n
 	WHERE x < (SELECT count(*) FROM t) * 1500000)
 INSERT INTO big SELECT x FROM n;" "DROP TABLE big;" &&
 	awm commit -q &&
-	{ AWM_LOCK_OWNER=a@x awm apply >a.out 2>a.err & } && pa=$! &&
-	{ AWM_LOCK_OWNER=b@x awm apply >b.out 2>b.err & } && pb=$! &&
+	# Whoever wins holds the lock for 2 s, so the other is sure to meet it.
+	{ AWM_TEST_HOLD_LOCK_MS=2000 AWM_LOCK_OWNER=a@x awm apply >a.out 2>a.err & } && pa=$! &&
+	{ AWM_TEST_HOLD_LOCK_MS=2000 AWM_LOCK_OWNER=b@x awm apply >b.out 2>b.err & } && pb=$! &&
 	ra=0 && { wait $pa || ra=$?; } && rb=0 && { wait $pb || rb=$?; } &&
 	echo "$ra $rb" | grep -qx "0 3\|3 0" &&
 	cat a.err b.err | test_grep "locked by [ab]@x:[0-9]* until" /dev/stdin &&
