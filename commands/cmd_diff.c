@@ -3,7 +3,10 @@
  */
 #include "commands/commands.h"
 #include "commands/display.h"
+#include "core/dbdiff.h"
+#include "core/fs.h"
 #include "core/revparse.h"
+#include "core/sqlite.h"
 #include "core/walk.h"
 
 #include <string.h>
@@ -52,26 +55,58 @@ static int schema_of(awm_cli *cli, awm_oid *out, const awm_oid *commit)
 	return rc;
 }
 
+static int diff_db(awm_cli *cli, const char *a_path, const char *b_path, const char *cs_out)
+{
+	sqlite3 *a = NULL, *b = NULL;
+	awm_dbdiff d;
+	int rc;
+
+	memset(&d, 0, sizeof(d));
+	if ((rc = awm_sqlite_open(&a, a_path, AWM_SQLITE_READONLY)) < 0 ||
+	    (rc = awm_sqlite_open(&b, b_path, AWM_SQLITE_READONLY)) < 0 ||
+	    (rc = awm_dbdiff_run(&d, a, b, AWM_DBDIFF_SKIP_INTERNAL)) < 0)
+		goto done;
+	if (cs_out)
+		rc = awm_fs_write_atomic(cs_out, d.changeset.ptr, d.changeset.size, 0644, 0);
+	else
+		printf("%zu inserted, %zu updated, %zu deleted\n", d.inserts, d.updates, d.deletes);
+done:
+	(void)cli;
+	awm_dbdiff_release(&d);
+	sqlite3_close(a);
+	sqlite3_close(b);
+	return rc < 0 ? cli_fail(rc) : EXIT_OK;
+}
+
 static int exec(awm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "stat", no_argument, NULL, 's' },
+		{ "db", no_argument, NULL, 'd' },
+		{ "changeset", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	awm_oid from, to, sfrom, sto;
 	awm_buf out = AWM_BUF_INIT;
-	int c, stat = 0, rc, has_from;
+	int c, stat = 0, rc, has_from, db = 0;
+	const char *cs_out = NULL;
 
 	while ((c = cli_getopt(cli, argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 's': stat = 1; break;
+		case 'd': db = 1; break;
+		case 'c': cs_out = optarg; break;
 		case 'h': return EXIT_OK;
 		default: return EXIT_USAGE;
 		}
 	}
 	argc -= optind;
 	argv += optind;
+	if (db)
+		return diff_db(cli, argv[0], argv[1], cs_out);
+	if ((rc = awm_repo_open(&cli->repo, NULL)) < 0)
+		return cli_fail(rc);
 	if (argc < 1 || argc > 2)
 		return cli_usage_error(cli, "diff needs one or two revisions");
 	if (argc == 1 && strstr(argv[0], "..")) {
@@ -97,5 +132,5 @@ static int exec(awm_cli *cli, int argc, char **argv)
 }
 
 const cmd_entry cmd_diff_entry = {
-	"diff", "compare the schema of two commits", usage, NEEDS_REPO, exec,
+	"diff", "compare the schema of two commits", usage, 0, exec,
 };
