@@ -140,6 +140,11 @@ int dd_merge_sql(dd_emit *e, sqlite3 *a, sqlite3 *b, const dd_table *t)
 		} else if (c > 0) {
 			dd_emit_insert(e, rb);
 		} else {
+			/*
+			 * SQLite holds 40 and 40.0 for the same key: a changeset
+			 * can update the row but not the key's type, as sqldiff's
+			 * cannot (docs/data-migrations.md, "Limits").
+			 */
 			dd_emit_update(e, ra, rb);
 		}
 		if (c <= 0 && (ha = step(sa, ra, t, a)) < 0) {

@@ -126,7 +126,10 @@ static int visit_dir(loose_backend *lb, unsigned fan, loose_visit fn, void *payl
 
 		if (strlen(e->d_name) != AWM_OID_HEXSZ - 2)
 			continue;   /* temporary files and strays */
-		snprintf(hex, sizeof(hex), "%02x%s", fan, e->d_name);
+		/* The length is checked above; snprintf's %s would worry -Wformat-truncation. */
+		snprintf(hex, 3, "%02x", fan);
+		memcpy(hex + 2, e->d_name, AWM_OID_HEXSZ - 2);
+		hex[AWM_OID_HEXSZ] = '\0';
 		if (awm_oid_fromhex(&oid, hex) < 0)
 			continue;
 		awm_buf_truncate(&path, strlen(lb->dir) + 3);

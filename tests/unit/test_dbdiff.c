@@ -1,0 +1,468 @@
+/*
+ * The diff engine against sqldiff, on randomized databases: for every case
+ * awm's changeset and `sqldiff --changeset`'s, each applied to a copy of
+ * a.db, give b.db; the page road, the SQL merge and in-memory images give
+ * byte-identical changesets; the inverse brings a.db back.  Plus the
+ * refusals: tables without a key, NULL keys, damaged pages.
+ *
+ * AWM_TEST_SEED repeats a run, AWM_TEST_CASES changes the count (200).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "tests/unit/dbtest.h"
+#include "core/dbdiff.h"
+#include "core/error.h"
+#include "core/sqlite.h"
+#include "core/sqltext.h"
+
+#include <sys/wait.h>
+
+static const char *const col_types[] = {
+	"", "INTEGER", "REAL", "TEXT", "BLOB", "NUMERIC", "VARCHAR(10)", "DOUBLE",
+};
+static const char *const key_types[] = { "TEXT", "INTEGER", "", "BLOB", "REAL" };
+
+#define NTYPES(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+typedef struct table_spec {
+	int kind;          /* 0 IPK, 1 rowid + composite key, 2 WITHOUT ROWID, 3 text key WITHOUT ROWID */
+	int nkey, ncol;
+	int added;         /* an ADD COLUMN happened after some rows */
+} table_spec;
+
+/* Key values: never NULL, a mix of types when the column is untyped. */
+static void bind_key(rng *r, sqlite3_stmt *st, int i)
+{
+	char t[32];
+
+	switch (rng_int(r, 4)) {
+	case 0:
+		sqlite3_bind_int64(st, i, rng_int(r, 500) - 100);
+		break;
+	case 1:
+		/* Never integral: 40.0 and 40 are one key to SQLite (see dbdiff_sql.c). */
+		sqlite3_bind_double(st, i, (rng_int(r, 400) - 100) / 4.0 + 0.125);
+		break;
+	case 2:
+		snprintf(t, sizeof(t), "k%d", rng_int(r, 300));
+		sqlite3_bind_blob(st, i, t, (int)strlen(t), SQLITE_TRANSIENT);
+		break;
+	default:
+		snprintf(t, sizeof(t), rng_int(r, 2) ? "K%d" : "k%d", rng_int(r, 300));
+		sqlite3_bind_text(st, i, t, -1, SQLITE_TRANSIENT);
+	}
+}
+
+static void create_table(rng *r, sqlite3 *db, int ti, table_spec *s)
+{
+	awm_buf sql = AWM_BUF_INIT;
+	int i, order[3] = { 0, 1, 2 };
+
+	s->kind = rng_int(r, 4);
+	s->nkey = s->kind == 0 || s->kind == 3 ? 1 : 1 + rng_int(r, 3);
+	s->ncol = 1 + rng_int(r, 4);
+	awm_buf_printf(&sql, "CREATE TABLE t%d(", ti);
+	if (s->kind == 0)
+		awm_buf_puts(&sql, "id INTEGER PRIMARY KEY");
+	else if (s->kind == 3)
+		awm_buf_puts(&sql, "k0 TEXT PRIMARY KEY");
+	else
+		for (i = 0; i < s->nkey; i++)
+			awm_buf_printf(&sql, "%sk%d %s", i ? ", " : "", i,
+				       key_types[rng_int(r, NTYPES(key_types))]);
+	for (i = 0; i < s->ncol; i++)
+		awm_buf_printf(&sql, ", c%d %s", i, col_types[rng_int(r, NTYPES(col_types))]);
+	if (s->kind == 1 || s->kind == 2) {
+		for (i = s->nkey - 1; i > 0; i--) {
+			int j = rng_int(r, i + 1), t = order[i];
+
+			order[i] = order[j];
+			order[j] = t;
+		}
+		awm_buf_puts(&sql, ", PRIMARY KEY(");
+		for (i = 0; i < s->nkey; i++)
+			awm_buf_printf(&sql, "%sk%d", i ? ", " : "", order[i]);
+		awm_buf_putc(&sql, ')');
+	}
+	awm_buf_puts(&sql, s->kind >= 2 ? ") WITHOUT ROWID" : ")");
+	must_exec(db, sql.ptr);
+	awm_buf_release(&sql);
+}
+
+/* Insert `n` random rows (keys may collide: those are skipped). */
+static void insert_rows(rng *r, sqlite3 *db, int ti, const table_spec *s, int n, int big)
+{
+	awm_buf sql = AWM_BUF_INIT;
+	sqlite3_stmt *st;
+	int i, k, nvals = s->nkey + s->ncol + s->added;
+
+	awm_buf_printf(&sql, "INSERT OR IGNORE INTO t%d VALUES(", ti);
+	for (i = 0; i < nvals; i++)
+		awm_buf_printf(&sql, "%s?", i ? ", " : "");
+	awm_buf_putc(&sql, ')');
+	if (sqlite3_prepare_v2(db, sql.ptr, -1, &st, NULL) != SQLITE_OK)
+		abort();
+	for (k = 0; k < n; k++) {
+		for (i = 1; i <= s->nkey; i++) {
+			if (s->kind == 0)
+				sqlite3_bind_int64(st, i, rng_int(r, 4) ? rng_int(r, 5 * n + 10) :
+						   (int64_t)rng_next(r));
+			else
+				bind_key(r, st, i);
+		}
+		for (; i <= nvals; i++)
+			bind_random(r, st, i, big);
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	awm_buf_release(&sql);
+}
+
+/* Delete, update and insert rows of b's copy of a table. */
+static void change_rows(rng *r, sqlite3 *db, int ti, const table_spec *s, int n, int big)
+{
+	awm_buf sql = AWM_BUF_INIT;
+	sqlite3_stmt *st;
+	int ncols = s->ncol + s->added, col;
+
+	awm_buf_printf(&sql, "DELETE FROM t%d WHERE abs(random()) %% 10 = 0", ti);
+	must_exec(db, sql.ptr);
+	for (col = 0; col < ncols; col++) {
+		awm_buf_clear(&sql);
+		if (col < s->ncol)
+			awm_buf_printf(&sql, "UPDATE t%d SET c%d = ?1 WHERE abs(random()) %% 7 = 0",
+				       ti, col);
+		else
+			awm_buf_printf(&sql, "UPDATE t%d SET extra = ?1 WHERE abs(random()) %% 7 = 0",
+				       ti);
+		sqlite3_prepare_v2(db, sql.ptr, -1, &st, NULL);
+		bind_random(r, st, 1, big);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	insert_rows(r, db, ti, s, 1 + n / 5, big);
+	awm_buf_release(&sql);
+}
+
+static void make_case(rng *r, const char *a_path, const char *b_path)
+{
+	sqlite3 *a, *b;
+	table_spec specs[3];
+	int nt = 1 + rng_int(r, 3), i, big = rng_int(r, 10) == 0;
+	int rows = big ? 300 + rng_int(r, 1200) : rng_int(r, 40);
+	awm_buf sql = AWM_BUF_INIT;
+
+	unlink(a_path);
+	unlink(b_path);
+	a = open_file(a_path);
+	must_exec(a, "PRAGMA journal_mode = DELETE");
+	memset(specs, 0, sizeof(specs));
+	for (i = 0; i < nt; i++) {
+		create_table(r, a, i, &specs[i]);
+		insert_rows(r, a, i, &specs[i], rows, big);
+		if (rng_int(r, 6) == 0) {
+			/* Old records will lack this column: SQLite reads its default. */
+			awm_buf_clear(&sql);
+			awm_buf_printf(&sql, "ALTER TABLE t%d ADD COLUMN extra %s DEFAULT %s", i,
+				       rng_int(r, 2) ? "REAL" : "", rng_int(r, 2) ? "42" : "'x'");
+			must_exec(a, sql.ptr);
+			specs[i].added = 1;
+			insert_rows(r, a, i, &specs[i], rows / 4, big);
+		}
+	}
+	sqlite3_close(a);
+	copy_fast(a_path, b_path);
+	b = open_file(b_path);
+	for (i = 0; i < nt; i++)
+		change_rows(r, b, i, &specs[i], rows, big);
+	if (rng_int(r, 8) == 0)
+		must_exec(b, "VACUUM");
+	sqlite3_close(b);
+	awm_buf_release(&sql);
+}
+
+static sqlite3 *open_ro(const char *path)
+{
+	sqlite3 *db;
+
+	assert_int_equal(awm_sqlite_open(&db, path, AWM_SQLITE_READONLY), 0);
+	return db;
+}
+
+static sqlite3 *image_of(const char *path)
+{
+	awm_buf img = AWM_BUF_INIT;
+	sqlite3 *db;
+
+	slurp(&img, path);
+	assert_int_equal(awm_sqlite_open_image(&db, img.ptr, img.size), 0);
+	awm_buf_release(&img);
+	return db;
+}
+
+static void diff_ok(awm_dbdiff *d, sqlite3 *a, sqlite3 *b, unsigned flags)
+{
+	int rc = awm_dbdiff_run(d, a, b, flags);
+
+	if (rc < 0)
+		fail_msg("awm_dbdiff_run: %s", awm_error_last());
+}
+
+static void run_sqldiff(awm_buf *out, const char *dir, const char *a, const char *b)
+{
+	char *cmd = awm_printf_alloc("sqldiff --changeset '%s/sq.bin' '%s' '%s'", dir, a, b);
+	char *path = awm_printf_alloc("%s/sq.bin", dir);
+	int rc = system(cmd);
+
+	if (rc != 0)
+		fail_msg("'%s' failed (%d); is sqlite3-tools installed? (scripts/deps.sh test)",
+			 cmd, rc);
+	slurp(out, path);
+	free(cmd);
+	free(path);
+}
+
+/* Apply `cs` to a fresh copy of `a_path` at `copy`; the result stays open. */
+static sqlite3 *applied_copy(const char *a_path, const char *copy, const awm_buf *cs,
+			     const char *whose, int i)
+{
+	sqlite3 *db;
+
+	unlink(copy);
+	copy_fast(a_path, copy);
+	db = open_file(copy);
+	if (apply_changeset(db, cs->ptr, cs->size, 0) != SQLITE_OK)
+		fail_msg("case %d: %s changeset does not apply to a.db", i, whose);
+	return db;
+}
+
+static void test_dbdiff__equivalent_to_sqldiff(void **state)
+{
+	rng r = { test_seed("dbdiff equivalence") };
+	char *dir = test_tmpdir();
+	char *a_path = awm_printf_alloc("%s/a.db", dir), *b_path = awm_printf_alloc("%s/b.db", dir);
+	char *x1 = awm_printf_alloc("%s/x1.db", dir), *x2 = awm_printf_alloc("%s/x2.db", dir);
+	awm_buf sq = AWM_BUF_INIT;
+	int n = test_cases(200), i;
+	size_t paged = 0, changes = 0, overflow_cases = 0;
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		awm_dbdiff d1, d2, d3;
+		sqlite3 *a, *b, *ma, *mb, *y1, *y2, *orig;
+
+		make_case(&r, a_path, b_path);
+		a = open_ro(a_path);
+		b = open_ro(b_path);
+		diff_ok(&d1, a, b, 0);
+		diff_ok(&d2, a, b, AWM_DBDIFF_NO_PAGES);
+		ma = image_of(a_path);
+		mb = image_of(b_path);
+		diff_ok(&d3, ma, mb, 0);
+		if (d1.changeset.size != d2.changeset.size ||
+		    memcmp(d1.changeset.ptr, d2.changeset.ptr, d1.changeset.size) ||
+		    d1.changeset.size != d3.changeset.size ||
+		    memcmp(d1.changeset.ptr, d3.changeset.ptr, d1.changeset.size))
+			fail_msg("case %d: the page road, the SQL merge and images disagree", i);
+		assert_true(changeset_walks(d1.changeset.ptr, d1.changeset.size));
+		paged += d1.tables_paged;
+		changes += d1.inserts + d1.updates + d1.deletes;
+		overflow_cases += d1.changeset.size > 20000;
+
+		run_sqldiff(&sq, dir, a_path, b_path);
+		y1 = applied_copy(a_path, x1, &d1.changeset, "awm's", i);
+		y2 = applied_copy(a_path, x2, &sq, "sqldiff's", i);
+		if (!same_database(y1, b, 1))
+			fail_msg("case %d: awm's changeset applied to a.db does not give b.db", i);
+		/* sqldiff compares with IS, so 1 -> 1.0 or 0.0 -> -0.0 escape it. */
+		if (!same_database(y2, y1, 0))
+			fail_msg("case %d: sqldiff's and awm's changesets give different databases", i);
+		assert_int_equal(apply_changeset(y1, d1.changeset.ptr, d1.changeset.size, 1),
+				 SQLITE_OK);
+		orig = open_ro(a_path);
+		if (!same_database(y1, orig, 1))
+			fail_msg("case %d: the inverse changeset does not give a.db back", i);
+		sqlite3_close(orig);
+		sqlite3_close(y1);
+		sqlite3_close(y2);
+		sqlite3_close(a);
+		sqlite3_close(b);
+		sqlite3_close(ma);
+		sqlite3_close(mb);
+		awm_dbdiff_release(&d1);
+		awm_dbdiff_release(&d2);
+		awm_dbdiff_release(&d3);
+	}
+	printf("# %d cases, %zu changes, %zu tables read by pages, %zu large\n", n, changes,
+	       paged, overflow_cases);
+	assert_true(n < 20 || paged > 0);
+	awm_fs_rm_rf(dir);
+	awm_buf_release(&sq);
+	free(dir);
+	free(a_path);
+	free(b_path);
+	free(x1);
+	free(x2);
+}
+
+static void two_dbs(sqlite3 **a, sqlite3 **b, const char *common, const char *a_sql,
+		    const char *b_sql)
+{
+	assert_int_equal(awm_sqlite_open_image(a, NULL, 0), 0);
+	assert_int_equal(awm_sqlite_open_image(b, NULL, 0), 0);
+	must_exec(*a, common);
+	must_exec(*b, common);
+	must_exec(*a, a_sql);
+	must_exec(*b, b_sql);
+}
+
+static void test_dbdiff__table_without_key_refused(void **state)
+{
+	sqlite3 *a, *b;
+	awm_dbdiff d;
+
+	(void)state;
+	two_dbs(&a, &b, "CREATE TABLE plain(x, y); CREATE TABLE k(id INTEGER PRIMARY KEY)",
+		"INSERT INTO plain VALUES(1, 2)", "INSERT INTO plain VALUES(1, 3)");
+	assert_int_equal(awm_dbdiff_run(&d, a, b, 0), AWM_EINVALID);
+	assert_non_null(strstr(awm_error_last(), "table 'plain' has no primary key"));
+	awm_dbdiff_release(&d);
+	/* Equal rows need no changeset: nothing is refused, nothing skipped. */
+	must_exec(b, "UPDATE plain SET y = 2");
+	assert_int_equal(awm_dbdiff_run(&d, a, b, 0), 0);
+	assert_int_equal(d.changeset.size, 0);
+	awm_dbdiff_release(&d);
+	sqlite3_close(a);
+	sqlite3_close(b);
+}
+
+static void test_dbdiff__null_key_refused(void **state)
+{
+	sqlite3 *a, *b;
+	awm_dbdiff d;
+
+	(void)state;
+	two_dbs(&a, &b, "CREATE TABLE t(k TEXT PRIMARY KEY, v)",
+		"INSERT INTO t VALUES('a', 1), (NULL, 2)", "INSERT INTO t VALUES('a', 1), (NULL, 3)");
+	assert_int_equal(awm_dbdiff_run(&d, a, b, 0), AWM_EINVALID);
+	assert_non_null(strstr(awm_error_last(), "table 't' has rows with a NULL"));
+	awm_dbdiff_release(&d);
+	sqlite3_close(a);
+	sqlite3_close(b);
+}
+
+static void test_dbdiff__tables_added_and_dropped(void **state)
+{
+	sqlite3 *a, *b;
+	awm_dbdiff d;
+
+	(void)state;
+	two_dbs(&a, &b, "CREATE TABLE same(id INTEGER PRIMARY KEY, v)",
+		"CREATE TABLE gone(id INTEGER PRIMARY KEY, v); INSERT INTO gone VALUES(1, 'x'), (2, 'y')",
+		"CREATE TABLE fresh(k TEXT PRIMARY KEY, v) WITHOUT ROWID; "
+		"INSERT INTO fresh VALUES('a', 1)");
+	assert_int_equal(awm_dbdiff_run(&d, a, b, 0), 0);
+	assert_int_equal(d.only_a_nr, 1);
+	assert_string_equal(d.only_a[0], "gone");
+	assert_int_equal(d.only_b_nr, 1);
+	assert_string_equal(d.only_b[0], "fresh");
+	assert_int_equal(d.changeset.size, 0);
+	awm_dbdiff_release(&d);
+	assert_int_equal(awm_dbdiff_run(&d, a, b, AWM_DBDIFF_ADDED_ROWS), 0);
+	assert_int_equal(d.deletes, 2);
+	assert_int_equal(d.inserts, 1);
+	assert_true(changeset_walks(d.changeset.ptr, d.changeset.size));
+	awm_dbdiff_release(&d);
+	/* A table whose columns differ cannot be one changeset's business. */
+	must_exec(b, "CREATE TABLE gone(id INTEGER PRIMARY KEY, v, w)");
+	assert_int_equal(awm_dbdiff_run(&d, a, b, 0), AWM_EINVALID);
+	assert_non_null(strstr(awm_error_last(), "table 'gone' has different columns"));
+	awm_dbdiff_release(&d);
+	sqlite3_close(a);
+	sqlite3_close(b);
+}
+
+/* A damaged leaf page is reported, not read past. */
+static void test_dbdiff__damaged_page(void **state)
+{
+	char *dir = test_tmpdir();
+	char *a_path = awm_printf_alloc("%s/a.db", dir), *b_path = awm_printf_alloc("%s/b.db", dir);
+	sqlite3 *a, *b;
+	awm_dbdiff d;
+	awm_buf img = AWM_BUF_INIT;
+	int page;
+
+	(void)state;
+	a = open_file(a_path);
+	must_exec(a, "CREATE TABLE t(id INTEGER PRIMARY KEY, v); WITH RECURSIVE n(i) AS "
+		  "(SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+		  "INSERT INTO t SELECT i, 'value ' || i FROM n");
+	sqlite3_close(a);
+	slurp(&img, a_path);
+	/* Scribble over the cell pointers of a few leaves in the copy. */
+	for (page = 3; page < 10; page++)
+		memset(img.ptr + (size_t)(page - 1) * 4096 + 8, 0xff, 64);
+	assert_int_equal(awm_fs_write_atomic(b_path, img.ptr, img.size, 0644, 0), 0);
+	a = open_ro(a_path);
+	b = open_ro(b_path);
+	assert_int_equal(awm_dbdiff_run(&d, a, b, 0), AWM_ECORRUPT);
+	assert_non_null(strstr(awm_error_last(), "is damaged"));
+	awm_dbdiff_release(&d);
+	sqlite3_close(a);
+	sqlite3_close(b);
+	awm_fs_rm_rf(dir);
+	awm_buf_release(&img);
+	free(dir);
+	free(a_path);
+	free(b_path);
+}
+
+/* A WAL with frames holds pages the file lacks: the SQL merge is used. */
+static void test_dbdiff__wal_uses_sql(void **state)
+{
+	char *dir = test_tmpdir();
+	char *a_path = awm_printf_alloc("%s/a.db", dir), *b_path = awm_printf_alloc("%s/b.db", dir);
+	sqlite3 *a, *b, *w;
+	awm_dbdiff d;
+
+	(void)state;
+	a = open_file(a_path);
+	must_exec(a, "CREATE TABLE t(id INTEGER PRIMARY KEY, v); INSERT INTO t VALUES(1, 'x')");
+	sqlite3_close(a);
+	copy_fast(a_path, b_path);
+	w = open_file(b_path);
+	must_exec(w, "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0; "
+		  "UPDATE t SET v = 'y'");
+	/* w stays open, so the WAL keeps its frames. */
+	a = open_ro(a_path);
+	b = open_ro(b_path);
+	assert_int_equal(awm_dbdiff_run(&d, a, b, 0), 0);
+	assert_int_equal(d.updates, 1);
+	assert_int_equal(d.tables_paged, 0);
+	awm_dbdiff_release(&d);
+	sqlite3_close(a);
+	sqlite3_close(b);
+	sqlite3_close(w);
+	awm_fs_rm_rf(dir);
+	free(dir);
+	free(a_path);
+	free(b_path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dbdiff__equivalent_to_sqldiff),
+		cmocka_unit_test(test_dbdiff__table_without_key_refused),
+		cmocka_unit_test(test_dbdiff__null_key_refused),
+		cmocka_unit_test(test_dbdiff__tables_added_and_dropped),
+		cmocka_unit_test(test_dbdiff__damaged_page),
+		cmocka_unit_test(test_dbdiff__wal_uses_sql),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
