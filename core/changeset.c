@@ -207,3 +207,145 @@ void awm_changeset_summary_release(awm_changeset_summary *s)
 	free(s->tables);
 	memset(s, 0, sizeof(*s));
 }
+
+typedef struct conflict {
+	awm_buf msg;
+} conflict;
+
+static const char *conflict_kind(int type)
+{
+	switch (type) {
+	case SQLITE_CHANGESET_DATA: return "the row holds other values than expected";
+	case SQLITE_CHANGESET_NOTFOUND: return "the row is not there";
+	case SQLITE_CHANGESET_CONFLICT: return "a row with that key already exists";
+	case SQLITE_CHANGESET_CONSTRAINT: return "a constraint fails";
+	case SQLITE_CHANGESET_FOREIGN_KEY: return "foreign keys would be violated";
+	default: return "a conflict";
+	}
+}
+
+/* Record the first conflict and stop: a replay never resolves one by guessing. */
+static int on_conflict(void *ctx, int type, sqlite3_changeset_iter *it)
+{
+	conflict *c = ctx;
+	const char *tab = NULL;
+	unsigned char *pk = NULL;
+	int ncol = 0, op = 0, indirect, npk, i, first = 1;
+
+	if (c->msg.size)
+		return SQLITE_CHANGESET_ABORT;
+	if (type == SQLITE_CHANGESET_FOREIGN_KEY) {
+		awm_buf_puts(&c->msg, conflict_kind(type));
+		return SQLITE_CHANGESET_ABORT;
+	}
+	sqlite3changeset_op(it, &tab, &ncol, &op, &indirect);
+	sqlite3changeset_pk(it, &pk, &npk);
+	awm_buf_printf(&c->msg, "%s in table '%s' at key (",
+		       op == SQLITE_INSERT ? "insert" : op == SQLITE_DELETE ? "delete" : "update",
+		       tab ? tab : "?");
+	for (i = 0; i < ncol && pk; i++) {
+		sqlite3_value *v = NULL;
+
+		if (!pk[i])
+			continue;
+		if (op == SQLITE_INSERT)
+			sqlite3changeset_new(it, i, &v);
+		else
+			sqlite3changeset_old(it, i, &v);
+		awm_buf_puts(&c->msg, first ? "" : ", ");
+		awm_sql_value_format(&c->msg, v);
+		first = 0;
+	}
+	awm_buf_printf(&c->msg, "): %s", conflict_kind(type));
+	return SQLITE_CHANGESET_ABORT;
+}
+
+int awm_changeset_apply(sqlite3 *db, const void *data, size_t len, int invert,
+			const char *what)
+{
+	conflict c;
+	void *inv = NULL;
+	int ninv = 0, rc, triggers = 1;
+
+	if (!len)
+		return 0;
+	if (len > 0x7fffffff)
+		return awm_error_set(AWM_EINVALID, "%s: changeset is too large", what);
+	if (invert) {
+		rc = sqlite3changeset_invert((int)len, data, &ninv, &inv);
+		if (rc != SQLITE_OK)
+			return awm_sqlite_error(NULL, rc, "%s: cannot invert the changeset", what);
+		data = inv;
+		len = (size_t)ninv;
+	}
+	awm_buf_init(&c.msg);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, -1, &triggers);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+	rc = sqlite3changeset_apply(db, (int)len, (void *)data, NULL, on_conflict, &c);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, triggers, NULL);
+	if (c.msg.size)
+		rc = awm_error_set(AWM_ECONFLICT, "%s does not apply: %s", what, c.msg.ptr);
+	else if (rc != SQLITE_OK)
+		rc = awm_sqlite_error(db, rc, "%s does not apply", what);
+	awm_buf_release(&c.msg);
+	sqlite3_free(inv);
+	return rc == SQLITE_OK ? 0 : rc;
+}
+
+/* The primary-key bytes of `table` as a changeset carries them; NULL if it is missing. */
+static unsigned char *table_pk(sqlite3 *db, const char *table, int *ncol)
+{
+	sqlite3_stmt *st = NULL;
+	unsigned char *pk = NULL;
+	size_t alloc = 0;
+
+	*ncol = 0;
+	if (sqlite3_prepare_v2(db, "SELECT pk FROM pragma_table_info(?1, 'main') ORDER BY cid",
+			       -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		AWM_ARRAY_GROW(pk, (size_t)*ncol + 1, alloc);
+		pk[(*ncol)++] = (unsigned char)sqlite3_column_int(st, 0);
+	}
+	sqlite3_finalize(st);
+	return pk;
+}
+
+int awm_changeset_check_tables(sqlite3 *db, const void *data, size_t len, const char *what)
+{
+	sqlite3_changeset_iter *it = NULL;
+	char *last = NULL;
+	int rc = 0, src;
+
+	if (!len)
+		return 0;
+	src = sqlite3changeset_start(&it, (int)len, (void *)data);
+	while (rc == 0 && src == SQLITE_OK && sqlite3changeset_next(it) == SQLITE_ROW) {
+		const char *tab;
+		unsigned char *cpk, *tpk;
+		int ncol, op, indirect, npk, tcol;
+
+		sqlite3changeset_op(it, &tab, &ncol, &op, &indirect);
+		if (last && !strcmp(last, tab))
+			continue;
+		free(last);
+		last = awm_strdup(tab);
+		sqlite3changeset_pk(it, &cpk, &npk);
+		tpk = table_pk(db, tab, &tcol);
+		if (!tcol)
+			rc = awm_error_set(AWM_EINVALID, "%s changes table '%s', which does not "
+					   "exist here", what, tab);
+		else if (tcol != ncol)
+			rc = awm_error_set(AWM_EINVALID, "%s has %d columns for table '%s', which "
+					   "has %d here", what, ncol, tab, tcol);
+		else if (memcmp(tpk, cpk, (size_t)ncol))
+			rc = awm_error_set(AWM_EINVALID, "%s gives table '%s' another primary key "
+					   "than it has here", what, tab);
+		free(tpk);
+	}
+	if (it)
+		sqlite3changeset_finalize(it);
+	free(last);
+	return rc;
+}

@@ -20,11 +20,14 @@
 #include "core/buf.h"
 #include "core/fs.h"
 
+/* Each test uses some of these helpers; the others must not warn. */
+#define TEST_HELPER static __attribute__((unused))
+
 typedef struct rng {
 	uint64_t s;
 } rng;
 
-static uint64_t rng_next(rng *r)
+TEST_HELPER uint64_t rng_next(rng *r)
 {
 	/* xorshift64* */
 	r->s ^= r->s >> 12;
@@ -33,13 +36,13 @@ static uint64_t rng_next(rng *r)
 	return r->s * 0x2545F4914F6CDD1DULL;
 }
 
-static int rng_int(rng *r, int n)
+TEST_HELPER int rng_int(rng *r, int n)
 {
 	return n <= 0 ? 0 : (int)(rng_next(r) % (uint64_t)n);
 }
 
 /* The seed: AWM_TEST_SEED, else fresh each run; printed so a failure repeats. */
-static uint64_t test_seed(const char *name)
+TEST_HELPER uint64_t test_seed(const char *name)
 {
 	const char *env = getenv("AWM_TEST_SEED");
 	uint64_t seed = env && *env ? strtoull(env, NULL, 0)
@@ -52,14 +55,14 @@ static uint64_t test_seed(const char *name)
 	return seed;
 }
 
-static int test_cases(int def)
+TEST_HELPER int test_cases(int def)
 {
 	const char *env = getenv("AWM_TEST_CASES");
 
 	return env && *env ? atoi(env) : def;
 }
 
-static void must_exec(sqlite3 *db, const char *sql)
+TEST_HELPER void must_exec(sqlite3 *db, const char *sql)
 {
 	char *err = NULL;
 
@@ -70,7 +73,7 @@ static void must_exec(sqlite3 *db, const char *sql)
 }
 
 /* Bind a random value: NULLs, edge integers, reals to the last bit, text, blobs. */
-static void bind_random(rng *r, sqlite3_stmt *st, int i, int big)
+TEST_HELPER void bind_random(rng *r, sqlite3_stmt *st, int i, int big)
 {
 	static const double reals[] = { 0.0, -0.0, 1.0, -1.5, 0.1, 1e300, -1e-300, 5e-324,
 					2.5e-310, 123456789.123456789, 3.0, 1e15 + 0.3 };
@@ -138,14 +141,14 @@ static void bind_random(rng *r, sqlite3_stmt *st, int i, int big)
 }
 
 /* Apply a changeset to the database file at `path`; returns the SQLite rc. */
-static int conflict_abort(void *ctx, int type, sqlite3_changeset_iter *it)
+TEST_HELPER int conflict_abort(void *ctx, int type, sqlite3_changeset_iter *it)
 {
 	(void)ctx; (void)it;
 	fprintf(stderr, "changeset conflict of type %d\n", type);
 	return SQLITE_CHANGESET_ABORT;
 }
 
-static int apply_changeset(sqlite3 *db, const void *cs, size_t n, int invert)
+TEST_HELPER int apply_changeset(sqlite3 *db, const void *cs, size_t n, int invert)
 {
 	void *inv = NULL;
 	int ninv = 0, rc;
@@ -162,7 +165,7 @@ static int apply_changeset(sqlite3 *db, const void *cs, size_t n, int invert)
 }
 
 /* 1 when the bytes form a changeset sqlite3changeset_start can walk to the end. */
-static int changeset_walks(const void *cs, size_t n)
+TEST_HELPER int changeset_walks(const void *cs, size_t n)
 {
 	sqlite3_changeset_iter *it;
 	int rc = sqlite3changeset_start(&it, (int)n, (void *)cs);
@@ -179,7 +182,7 @@ static int changeset_walks(const void *cs, size_t n)
  * loosely as SQL's IS does (1 IS 1.0, 0.0 IS -0.0), which is what sqldiff
  * compares with.
  */
-static int same_value(sqlite3_value *a, sqlite3_value *b, int strict)
+TEST_HELPER int same_value(sqlite3_value *a, sqlite3_value *b, int strict)
 {
 	int ta = sqlite3_value_type(a), tb = sqlite3_value_type(b);
 	double x, y;
@@ -211,7 +214,7 @@ static int same_value(sqlite3_value *a, sqlite3_value *b, int strict)
  * the same rows (ordered by every column, byte-wise).  Prints the first
  * difference; returns 1 when they are equal.
  */
-static int same_database(sqlite3 *a, sqlite3 *b, int strict)
+TEST_HELPER int same_database(sqlite3 *a, sqlite3 *b, int strict)
 {
 	static const char tables[] =
 		"SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
@@ -288,7 +291,7 @@ static int same_database(sqlite3 *a, sqlite3 *b, int strict)
 }
 
 /* Read a whole file into `out`; aborts when it cannot. */
-static void slurp(awm_buf *out, const char *path)
+TEST_HELPER void slurp(awm_buf *out, const char *path)
 {
 	awm_buf_clear(out);
 	if (awm_fs_read_file(out, path) < 0) {
@@ -298,7 +301,7 @@ static void slurp(awm_buf *out, const char *path)
 }
 
 /* Copy a file without syncing it: tests need no durability, only speed. */
-static void copy_fast(const char *from, const char *to)
+TEST_HELPER void copy_fast(const char *from, const char *to)
 {
 	awm_buf data = AWM_BUF_INIT;
 	FILE *f;
@@ -313,7 +316,7 @@ static void copy_fast(const char *from, const char *to)
 }
 
 /* A fresh temporary folder; its path is returned (caller frees, removes). */
-static char *test_tmpdir(void)
+TEST_HELPER char *test_tmpdir(void)
 {
 	const char *base = getenv("TMPDIR");
 	char *p = awm_printf_alloc("%s/awm-unit-XXXXXX", base && *base ? base : "/tmp");
@@ -325,7 +328,7 @@ static char *test_tmpdir(void)
 	return p;
 }
 
-static sqlite3 *open_file(const char *path)
+TEST_HELPER sqlite3 *open_file(const char *path)
 {
 	sqlite3 *db;
 
@@ -335,6 +338,135 @@ static sqlite3 *open_file(const char *path)
 	}
 	must_exec(db, "PRAGMA synchronous = OFF");
 	return db;
+}
+
+/* Random tables: shapes every diff must handle. */
+static const char *const col_types[] = {
+	"", "INTEGER", "REAL", "TEXT", "BLOB", "NUMERIC", "VARCHAR(10)", "DOUBLE",
+};
+static const char *const key_types[] = { "TEXT", "INTEGER", "", "BLOB", "REAL" };
+
+#define NTYPES(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+typedef struct table_spec {
+	int kind;          /* 0 IPK, 1 rowid + composite key, 2 WITHOUT ROWID, 3 text key WITHOUT ROWID */
+	int nkey, ncol;
+	int added;         /* an ADD COLUMN happened after some rows */
+} table_spec;
+
+/* Key values: never NULL, a mix of types when the column is untyped. */
+TEST_HELPER void bind_key(rng *r, sqlite3_stmt *st, int i)
+{
+	char t[32];
+
+	switch (rng_int(r, 4)) {
+	case 0:
+		sqlite3_bind_int64(st, i, rng_int(r, 500) - 100);
+		break;
+	case 1:
+		/* Never integral: 40.0 and 40 are one key to SQLite (see dbdiff_sql.c). */
+		sqlite3_bind_double(st, i, (rng_int(r, 400) - 100) / 4.0 + 0.125);
+		break;
+	case 2:
+		snprintf(t, sizeof(t), "k%d", rng_int(r, 300));
+		sqlite3_bind_blob(st, i, t, (int)strlen(t), SQLITE_TRANSIENT);
+		break;
+	default:
+		snprintf(t, sizeof(t), rng_int(r, 2) ? "K%d" : "k%d", rng_int(r, 300));
+		sqlite3_bind_text(st, i, t, -1, SQLITE_TRANSIENT);
+	}
+}
+
+TEST_HELPER void create_table(rng *r, sqlite3 *db, int ti, table_spec *s)
+{
+	awm_buf sql = AWM_BUF_INIT;
+	int i, order[3] = { 0, 1, 2 };
+
+	s->kind = rng_int(r, 4);
+	s->nkey = s->kind == 0 || s->kind == 3 ? 1 : 1 + rng_int(r, 3);
+	s->ncol = 1 + rng_int(r, 4);
+	awm_buf_printf(&sql, "CREATE TABLE t%d(", ti);
+	if (s->kind == 0)
+		awm_buf_puts(&sql, "id INTEGER PRIMARY KEY");
+	else if (s->kind == 3)
+		awm_buf_puts(&sql, "k0 TEXT PRIMARY KEY");
+	else
+		for (i = 0; i < s->nkey; i++)
+			awm_buf_printf(&sql, "%sk%d %s", i ? ", " : "", i,
+				       key_types[rng_int(r, NTYPES(key_types))]);
+	for (i = 0; i < s->ncol; i++)
+		awm_buf_printf(&sql, ", c%d %s", i, col_types[rng_int(r, NTYPES(col_types))]);
+	if (s->kind == 1 || s->kind == 2) {
+		for (i = s->nkey - 1; i > 0; i--) {
+			int j = rng_int(r, i + 1), t = order[i];
+
+			order[i] = order[j];
+			order[j] = t;
+		}
+		awm_buf_puts(&sql, ", PRIMARY KEY(");
+		for (i = 0; i < s->nkey; i++)
+			awm_buf_printf(&sql, "%sk%d", i ? ", " : "", order[i]);
+		awm_buf_putc(&sql, ')');
+	}
+	awm_buf_puts(&sql, s->kind >= 2 ? ") WITHOUT ROWID" : ")");
+	must_exec(db, sql.ptr);
+	awm_buf_release(&sql);
+}
+
+/* Insert `n` random rows (keys may collide: those are skipped). */
+TEST_HELPER void insert_rows(rng *r, sqlite3 *db, int ti, const table_spec *s, int n, int big)
+{
+	awm_buf sql = AWM_BUF_INIT;
+	sqlite3_stmt *st;
+	int i, k, nvals = s->nkey + s->ncol + s->added;
+
+	awm_buf_printf(&sql, "INSERT OR IGNORE INTO t%d VALUES(", ti);
+	for (i = 0; i < nvals; i++)
+		awm_buf_printf(&sql, "%s?", i ? ", " : "");
+	awm_buf_putc(&sql, ')');
+	if (sqlite3_prepare_v2(db, sql.ptr, -1, &st, NULL) != SQLITE_OK)
+		abort();
+	for (k = 0; k < n; k++) {
+		for (i = 1; i <= s->nkey; i++) {
+			if (s->kind == 0)
+				sqlite3_bind_int64(st, i, rng_int(r, 4) ? rng_int(r, 5 * n + 10) :
+						   (int64_t)rng_next(r));
+			else
+				bind_key(r, st, i);
+		}
+		for (; i <= nvals; i++)
+			bind_random(r, st, i, big);
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	awm_buf_release(&sql);
+}
+
+/* Delete, update and insert rows of b's copy of a table. */
+TEST_HELPER void change_rows(rng *r, sqlite3 *db, int ti, const table_spec *s, int n, int big)
+{
+	awm_buf sql = AWM_BUF_INIT;
+	sqlite3_stmt *st;
+	int ncols = s->ncol + s->added, col;
+
+	awm_buf_printf(&sql, "DELETE FROM t%d WHERE abs(random()) %% 10 = 0", ti);
+	must_exec(db, sql.ptr);
+	for (col = 0; col < ncols; col++) {
+		awm_buf_clear(&sql);
+		if (col < s->ncol)
+			awm_buf_printf(&sql, "UPDATE t%d SET c%d = ?1 WHERE abs(random()) %% 7 = 0",
+				       ti, col);
+		else
+			awm_buf_printf(&sql, "UPDATE t%d SET extra = ?1 WHERE abs(random()) %% 7 = 0",
+				       ti);
+		sqlite3_prepare_v2(db, sql.ptr, -1, &st, NULL);
+		bind_random(r, st, 1, big);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	insert_rows(r, db, ti, s, 1 + n / 5, big);
+	awm_buf_release(&sql);
 }
 
 #endif
