@@ -8,6 +8,7 @@
 
 extern const cmd_entry cmd_branch_entry;
 extern const cmd_entry cmd_cat_object_entry;
+extern const cmd_entry cmd_checkout_entry;
 extern const cmd_entry cmd_commit_entry;
 extern const cmd_entry cmd_diff_entry;
 extern const cmd_entry cmd_fast_import_entry;
@@ -20,6 +21,7 @@ extern const cmd_entry cmd_new_entry;
 extern const cmd_entry cmd_reflog_entry;
 extern const cmd_entry cmd_rev_parse_entry;
 extern const cmd_entry cmd_show_entry;
+extern const cmd_entry cmd_snapshot_entry;
 extern const cmd_entry cmd_status_entry;
 extern const cmd_entry cmd_switch_entry;
 

@@ -61,6 +61,12 @@ int display_changeset(awm_cli *cli, awm_buf *out, awm_repo *repo,
 int display_changeset_json(json_t **out, awm_repo *repo, const awm_oid *changeset,
 			   const awm_oid *schema, size_t max_rows);
 
+/* Print `text` with every line indented by four spaces. */
+void display_indented(const char *text);
+
+/* Print changeset summary rows ("+ ...", "~ ...", "- ...") coloured, after `indent`. */
+void display_rows(awm_cli *cli, const char *rows, const char *indent);
+
 /* Write `j` to stdout, indented, with a final newline; frees it. */
 int display_print_json(json_t *j);
 

@@ -2,11 +2,15 @@
  * Scratch databases and their cache (see scratch.h).
  */
 #include "core/scratch.h"
+#include "core/changeset.h"
+#include "core/dbsnapshot.h"
 #include "core/error.h"
 #include "core/fs.h"
+#include "core/script.h"
 #include "core/sqlite.h"
 
 #include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,32 +26,27 @@ static void cache_path(awm_buf *out, awm_repo *repo, const awm_oid *commit)
 	awm_buf_printf(out, "/%s.db", awm_oid_tohex(commit).s);
 }
 
-static int abort_on_conflict(void *ctx, int type, sqlite3_changeset_iter *it)
-{
-	(void)ctx; (void)type; (void)it;
-	return SQLITE_CHANGESET_ABORT;
-}
-
 static int apply_changeset(sqlite3 *db, awm_repo *repo, const awm_commit *c)
 {
 	awm_object *cs;
+	char what[64];
 	int rc = awm_odb_read_typed(&cs, repo->odb, &c->changeset, AWM_OBJ_CHANGESET);
 
 	if (rc < 0)
 		return rc;
-	rc = sqlite3changeset_apply(db, (int)cs->size, cs->data, NULL, abort_on_conflict, NULL);
-	if (rc != SQLITE_OK)
-		rc = awm_sqlite_error(db, rc, "replaying the changeset of %s",
-				      awm_oid_tohex(&c->oid).s);
+	snprintf(what, sizeof(what), "the changeset of %s", awm_oid_short(&c->oid, 10).s);
+	rc = awm_changeset_apply(db, cs->data, cs->size, 0, what);
 	awm_object_free(cs);
-	return rc == SQLITE_OK ? 0 : rc;
+	return rc;
 }
 
-int awm_replay_up(sqlite3 *db, awm_repo *repo, const awm_commit *c)
+int awm_replay_up_ex(sqlite3 *db, awm_repo *repo, const awm_commit *c, unsigned flags)
 {
 	awm_object *up;
 	int rc = 0;
 
+	if (c->kind == AWM_KIND_SCRIPT && (flags & AWM_REPLAY_RERUN_SCRIPTS))
+		return awm_script_rerun(repo, db, c);
 	if (c->has_up) {
 		if ((rc = awm_odb_read_typed(&up, repo->odb, &c->up, AWM_OBJ_BLOB)) < 0)
 			return rc;
@@ -58,6 +57,11 @@ int awm_replay_up(sqlite3 *db, awm_repo *repo, const awm_commit *c)
 	if (rc == 0 && c->has_changeset && c->kind != AWM_KIND_SQL)
 		rc = apply_changeset(db, repo, c);
 	return rc;
+}
+
+int awm_replay_up(sqlite3 *db, awm_repo *repo, const awm_commit *c)
+{
+	return awm_replay_up_ex(db, repo, c, 0);
 }
 
 static int load_cached(sqlite3 **out, awm_repo *repo, const awm_oid *commit)
@@ -81,7 +85,7 @@ int awm_scratch_open(sqlite3 **out, awm_repo *repo, const awm_oid *commit)
 	awm_commit **chain = NULL;
 	size_t nr = 0, alloc = 0, i;
 	awm_oid cur;
-	int have_cur = commit && !awm_oid_is_zero(commit), rc = 0;
+	int have_cur = commit && !awm_oid_is_zero(commit), rc = 0, from_snapshot = 0;
 	sqlite3 *db = NULL;
 
 	if (have_cur)
@@ -93,6 +97,13 @@ int awm_scratch_open(sqlite3 **out, awm_repo *repo, const awm_oid *commit)
 		if (load_cached(&db, repo, &cur) == 0)
 			break;
 		awm_error_clear();
+		if ((rc = awm_dbsnapshot_open(&db, repo, &cur)) == 0) {
+			from_snapshot = 1;
+			break;
+		}
+		if (rc != AWM_ENOTFOUND)
+			goto done;   /* a damaged snapshot is reported, not skipped */
+		rc = 0;
 		if ((rc = awm_commit_read(&c, repo->odb, &cur)) < 0)
 			goto done;
 		AWM_ARRAY_GROW(chain, nr + 1, alloc);
@@ -109,7 +120,7 @@ int awm_scratch_open(sqlite3 **out, awm_repo *repo, const awm_oid *commit)
 					 awm_oid_tohex(&chain[i]->oid).s);
 			goto done;
 		}
-	if (nr > 1 && commit)
+	if ((nr > 1 || from_snapshot) && commit)
 		awm_scratch_save(repo, commit, db);   /* next time, no replay */
 	awm_error_clear();
 done:
@@ -188,7 +199,7 @@ int awm_scratch_save(awm_repo *repo, const awm_oid *commit, sqlite3 *db)
 	if ((rc = awm_sqlite_serialize(&image, db)) < 0)
 		goto done;
 	/* A cache needs no fsync; a torn file is caught by SQLite and rebuilt. */
-	rc = awm_fs_write_atomic(path.ptr, image.ptr, image.size, 0644, 0);
+	rc = awm_fs_write_atomic(path.ptr, image.ptr, image.size, 0644, AWM_FS_NOSYNC);
 	evict(repo);
 done:
 	awm_buf_release(&path);

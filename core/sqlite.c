@@ -67,21 +67,23 @@ int awm_sqlite_open_image(sqlite3 **out, const void *image, size_t len)
 		rc = awm_sqlite_error(*out, rc, "cannot open a scratch database");
 		goto fail;
 	}
-	if (len) {
-		/* SQLite owns and frees the copy (FREEONCLOSE). */
-		copy = sqlite3_malloc64(len);
-		if (!copy) {
-			rc = awm_error_set(AWM_ERROR, "out of memory loading a scratch database");
-			goto fail;
-		}
+	/*
+	 * Always an in-memory image, also when empty: its pages stay one
+	 * buffer that the diff engine reads without a copy.  SQLite owns and
+	 * frees the copy (FREEONCLOSE).
+	 */
+	copy = sqlite3_malloc64(len ? len : 1);
+	if (!copy) {
+		rc = awm_error_set(AWM_ERROR, "out of memory loading a scratch database");
+		goto fail;
+	}
+	if (len)
 		memcpy(copy, image, len);
-		rc = sqlite3_deserialize(*out, "main", copy, (sqlite3_int64)len,
-					 (sqlite3_int64)len, SQLITE_DESERIALIZE_FREEONCLOSE |
-					 SQLITE_DESERIALIZE_RESIZEABLE);
-		if (rc != SQLITE_OK) {
-			rc = awm_sqlite_error(*out, rc, "cannot load a scratch database");
-			goto fail;
-		}
+	rc = sqlite3_deserialize(*out, "main", copy, (sqlite3_int64)len, (sqlite3_int64)len,
+				 SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);
+	if (rc != SQLITE_OK) {
+		rc = awm_sqlite_error(*out, rc, "cannot load a scratch database");
+		goto fail;
 	}
 	return 0;
 fail:
