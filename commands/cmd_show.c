@@ -12,7 +12,8 @@ static const char usage[] =
 	"Show a commit (default HEAD): its header and message, the up and down\n"
 	"SQL, the schema diff against its first parent as a unified diff of the\n"
 	"canonical schema, and its data effect: per table the rows inserted,\n"
-	"updated and deleted, and the first rows.\n"
+	"updated and deleted, and the first rows.  Data and script commits show\n"
+	"their kind, the script, and the SQL awm generated for their schema change.\n"
 	"\n"
 	"  --rows <n>           rows to show per table (default 10)\n"
 	"  --format=json        the same as a JSON object (docs/json.md)\n";
@@ -75,14 +76,29 @@ static int show_text(awm_cli *cli, const awm_commit *c, long rows)
 	if ((rc = decorations_load(&d, cli->repo)) < 0)
 		return rc;
 	display_commit_header(cli, &out, c, &d, "", "");
-	if (c->has_up && (rc = blob_text(&text, cli->repo, &c->up)) == 0) {
-		awm_buf_printf(&out, "\n%sUp:%s\n", cli_color(cli, C_BOLD), cli_color(cli, C_RESET));
+	if (c->kind != AWM_KIND_SQL)
+		awm_buf_printf(&out, "\n%sKind:%s %s\n", cli_color(cli, C_BOLD),
+			       cli_color(cli, C_RESET), c->kind == AWM_KIND_DATA
+			       ? "data (the up SQL runs, then the changeset is applied)"
+			       : "script (its effect is replayed; --rerun-scripts runs it again)");
+	if (c->has_script && (rc = blob_text(&text, cli->repo, &c->script)) == 0) {
+		awm_buf_printf(&out, "\n%sScript:%s\n", cli_color(cli, C_BOLD),
+			       cli_color(cli, C_RESET));
+		if (memchr(text.ptr, '\0', text.size))
+			awm_buf_printf(&out, "    (a program of %zu bytes)\n", text.size);
+		else
+			indented(&out, text.ptr);
+	}
+	if (rc == 0 && c->has_up && (rc = blob_text(&text, cli->repo, &c->up)) == 0) {
+		awm_buf_printf(&out, "\n%sUp%s:%s\n", cli_color(cli, C_BOLD),
+			       c->kind == AWM_KIND_SQL ? "" : " (generated)", cli_color(cli, C_RESET));
 		indented(&out, text.ptr);
 	}
 	if (rc == 0 && c->has_down && (rc = blob_text(&text, cli->repo, &c->down)) == 0) {
-		awm_buf_printf(&out, "\n%sDown:%s\n", cli_color(cli, C_BOLD), cli_color(cli, C_RESET));
+		awm_buf_printf(&out, "\n%sDown%s:%s\n", cli_color(cli, C_BOLD),
+			       c->kind == AWM_KIND_SQL ? "" : " (generated)", cli_color(cli, C_RESET));
 		indented(&out, text.ptr);
-	} else if (rc == 0 && c->has_up) {
+	} else if (rc == 0 && (c->has_up || c->has_changeset)) {
 		awm_buf_printf(&out, "\n%sDown:%s none; a rollback inverts the data changes\n",
 			       cli_color(cli, C_BOLD), cli_color(cli, C_RESET));
 	}
@@ -124,6 +140,9 @@ static int show_json(awm_cli *cli, const awm_commit *c, long rows)
 		json_object_set_new(j, "up_sql", json_string(text.ptr));
 	if (rc == 0 && c->has_down && (rc = blob_text(&text, cli->repo, &c->down)) == 0)
 		json_object_set_new(j, "down_sql", json_string(text.ptr));
+	if (rc == 0 && c->has_script && (rc = blob_text(&text, cli->repo, &c->script)) == 0 &&
+	    !memchr(text.ptr, '\0', text.size))
+		json_object_set_new(j, "script_text", json_stringn(text.ptr, text.size));
 	if (rc == 0) {
 		awm_cli plain = *cli;
 
