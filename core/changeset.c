@@ -5,9 +5,114 @@
 #include "core/error.h"
 #include "core/sqlite.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* A varint inside [*p, end), advancing *p; -1 when it runs past the end. */
+static int read_varint(uint64_t *out, const unsigned char **p, const unsigned char *end)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 9 && *p < end; i++) {
+		unsigned char b = *(*p)++;
+
+		if (i == 8) {
+			*out = (v << 8) | b;
+			return 0;
+		}
+		v = (v << 7) | (b & 0x7f);
+		if (!(b & 0x80)) {
+			*out = v;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* One record of `ncol` values; NULL when it is malformed. */
+static const unsigned char *skip_record(const unsigned char *p, const unsigned char *end,
+					uint64_t ncol)
+{
+	uint64_t i, n;
+
+	for (i = 0; i < ncol; i++) {
+		if (p >= end)
+			return NULL;
+		switch (*p++) {
+		case 0: case 5:
+			break;
+		case 1: case 2:
+			if (end - p < 8)
+				return NULL;
+			p += 8;
+			break;
+		case 3: case 4:
+			if (read_varint(&n, &p, end) < 0 || n > (uint64_t)(end - p))
+				return NULL;
+			p += n;
+			break;
+		default:
+			return NULL;
+		}
+	}
+	return p;
+}
+
+/*
+ * Walk the bytes by the changeset format (cswrite.h) before SQLite sees
+ * them: SQLite 3.40's iterator can loop forever on some malformed input,
+ * and a patchset cannot be inverted for a rollback.
+ */
+static int check_format(const unsigned char *p, size_t len, const char *what)
+{
+	const unsigned char *start = p, *end = p + len, *nul;
+	uint64_t ncol = 0;
+	int in_table = 0;
+
+	while (p < end) {
+		size_t at = (size_t)(p - start);
+
+		if (*p == 'T') {
+			p++;
+			if (read_varint(&ncol, &p, end) < 0 || ncol == 0 || ncol > 32767 ||
+			    ncol > (uint64_t)(end - p))
+				goto bad;
+			p += ncol;
+			if (!(nul = memchr(p, '\0', (size_t)(end - p))) || nul == p)
+				goto bad;
+			p = nul + 1;
+			in_table = 1;
+			continue;
+		}
+		if (*p == 'P')
+			return awm_error_set(AWM_EINVALID, "%s is a patchset, which cannot be "
+					     "inverted for a rollback; record a changeset instead", what);
+		if (!in_table || end - p < 2 || p[1] > 1)
+			goto bad;
+		switch (*p) {
+		case SQLITE_INSERT: case SQLITE_DELETE:
+			p = skip_record(p + 2, end, ncol);
+			break;
+		case SQLITE_UPDATE:
+			p = skip_record(p + 2, end, ncol);
+			p = p ? skip_record(p, end, ncol) : NULL;
+			break;
+		default:
+			p = NULL;
+		}
+		if (!p) {
+			p = start + at;
+			goto bad;
+		}
+	}
+	return 0;
+bad:
+	return awm_error_set(AWM_EINVALID, "%s is not a valid changeset (malformed at byte %zu)",
+			     what, (size_t)(p - start));
+}
 
 int awm_changeset_validate(const void *data, size_t len, const char *what)
 {
@@ -16,6 +121,8 @@ int awm_changeset_validate(const void *data, size_t len, const char *what)
 
 	if (len > 0x7fffffff)
 		return awm_error_set(AWM_EINVALID, "%s: changeset is too large", what);
+	if ((rc = check_format(data, len, what)) < 0)
+		return rc;
 	rc = sqlite3changeset_start(&it, (int)len, (void *)data);
 	while (rc == SQLITE_OK && (rc = sqlite3changeset_next(it)) == SQLITE_ROW) {
 		const char *tab;

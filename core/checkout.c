@@ -209,7 +209,7 @@ static int check_overwrite(awm_repo *repo, const char *path, unsigned flags)
 	if (rc < 0)
 		return rc;
 	if ((rc = awm_db_file_hash(now, path)) == 0 && strcmp(now, e.hash))
-		rc = awm_error_set(AWM_ECONFLICT, "'%s' has changes since it was checked out at "
+		rc = awm_error_set(AWM_EINVALID, "'%s' has changes since it was checked out at "
 				   "%s; record them with 'awm commit --from-db %s', or use --force "
 				   "to overwrite them", path,
 				   e.has_commit ? awm_oid_short(&e.commit, 10).s : "an empty database",
