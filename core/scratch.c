@@ -176,7 +176,8 @@ static void evict(awm_repo *repo)
 		list[nr++].mtime = st.st_mtime;
 	}
 	closedir(d);
-	qsort(list, nr, sizeof(cached), newest_first);
+	if (nr)
+		qsort(list, nr, sizeof(cached), newest_first);
 	for (i = 0; i < nr; i++) {
 		if ((long)i >= keep)
 			unlink(list[i].path);

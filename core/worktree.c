@@ -63,7 +63,8 @@ int awm_recorded_load(awm_recorded_set *out, awm_repo *repo, const awm_oid *head
 		awm_recorded_release(out);
 		return rc;
 	}
-	qsort(out->items, out->nr, sizeof(awm_recorded), cmp_path_order);
+	if (out->nr)   /* none when the history holds only data commits */
+		qsort(out->items, out->nr, sizeof(awm_recorded), cmp_path_order);
 	for (i = j = 0; i < out->nr; i++) {
 		if (j && !strcmp(out->items[j - 1].path, out->items[i].path)) {
 			free(out->items[i].path);

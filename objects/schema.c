@@ -92,7 +92,8 @@ int awm_schema_serialize(awm_buf *out, awm_schema *s)
 {
 	size_t i;
 
-	qsort(s->entries, s->nr, sizeof(awm_schema_entry), cmp_entry);
+	if (s->nr)   /* qsort(NULL, 0, ...) is undefined: an empty schema has no entries */
+		qsort(s->entries, s->nr, sizeof(awm_schema_entry), cmp_entry);
 	awm_buf_puts(out, HEADER);
 	awm_buf_printf(out, "engine %s\n", s->engine);
 	for (i = 0; i < s->nr; i++) {

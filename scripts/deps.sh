@@ -7,7 +7,7 @@ set -eu
 
 build="build-essential cmake pkg-config libgit2-dev libsqlite3-dev libxxhash-dev
        libzstd-dev libcurl4-openssl-dev libjansson-dev"
-test="$build libcmocka-dev sqlite3 sqlite3-tools git python3 xxhash"
+test="$build libcmocka-dev sqlite3 sqlite3-tools git python3 xxhash zstd time"
 
 case "${1:-build}" in
 build) want=$build ;;

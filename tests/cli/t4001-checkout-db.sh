@@ -17,6 +17,19 @@ test_expect_success 'an empty branch checks out an empty database' '
 	test_grep "db/dev.db" .awm/checkouts.json
 '
 
+test_expect_success 'the first commit can come from a database' '
+	sqlite3 db/dev.db "CREATE TABLE seed(id INTEGER PRIMARY KEY, v); INSERT INTO seed VALUES(1, 2)" &&
+	awm commit --from-db db/dev.db -m "seed" >out &&
+	test_grep "\[main (root-commit)\|\[main [0-9a-f]*\] seed" out &&
+	awm cat-object -p HEAD >commit &&
+	! grep "^parent" commit &&
+	awm status >out &&
+	awm commit >out &&
+	test_grep "nothing to commit: no new migration files" out &&
+	awm log --oneline >log &&
+	test_line_count = 1 log
+'
+
 test_expect_success 'setup: two migrations' '
 	write_migration 1_users "CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT);
 INSERT INTO users VALUES(1, '\''ada'\''), (2, '\''bob'\'');" &&
