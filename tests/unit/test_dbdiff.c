@@ -113,12 +113,71 @@ static sqlite3 *applied_copy(const char *a_path, const char *copy, const awm_buf
 	return db;
 }
 
+/* The changeset as SQL statements (diff --sql) must do what the changeset does. */
+static void check_sql_rendering(const char *a_path, const char *copy, const awm_buf *cs,
+				sqlite3 *b, int i)
+{
+	awm_buf sql = AWM_BUF_INIT;
+	sqlite3 *db;
+	char *err = NULL;
+
+	if (awm_sql_from_changeset(&sql, cs->ptr, cs->size, b) < 0)
+		fail_msg("case %d: rendering SQL: %s", i, awm_error_last());
+	unlink(copy);
+	copy_fast(a_path, copy);
+	db = open_file(copy);
+	if (sqlite3_exec(db, sql.ptr, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("case %d: the rendered SQL fails: %s", i, err);
+	if (!same_database(db, b, 1))
+		fail_msg("case %d: the rendered SQL does not give b.db", i);
+	sqlite3_close(db);
+	awm_buf_release(&sql);
+}
+
+/* REAL literals read back bit for bit, tiny magnitudes included. */
+static void test_dbdiff__real_literals_exact(void **state)
+{
+	rng r = { test_seed("real literals") };
+	awm_buf sql = AWM_BUF_INIT;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int i;
+
+	(void)state;
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	for (i = 0; i < 20000; i++) {
+		uint64_t bits = rng_next(&r);
+		double d, back;
+
+		if (i < 8)
+			bits = (uint64_t[]){ 0, 1ULL << 63, 1, 0x7ff0000000000000ULL,
+					     0xfff0000000000000ULL, 0x000fffffffffffffULL,
+					     0x0010000000000000ULL, 0x3ff0000000000000ULL }[i];
+		memcpy(&d, &bits, sizeof(d));
+		if (isnan(d))
+			continue;
+		awm_buf_clear(&sql);
+		awm_buf_puts(&sql, "SELECT ");
+		awm_sql_literal_real(&sql, d);
+		assert_int_equal(sqlite3_prepare_v2(db, sql.ptr, -1, &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_type(st, 0), SQLITE_FLOAT);
+		back = sqlite3_column_double(st, 0);
+		if (memcmp(&d, &back, sizeof(d)))
+			fail_msg("%s gives %.17g, not %.17g", sql.ptr, back, d);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	awm_buf_release(&sql);
+}
+
 static void test_dbdiff__equivalent_to_sqldiff(void **state)
 {
 	rng r = { test_seed("dbdiff equivalence") };
 	char *dir = test_tmpdir();
 	char *a_path = awm_printf_alloc("%s/a.db", dir), *b_path = awm_printf_alloc("%s/b.db", dir);
 	char *x1 = awm_printf_alloc("%s/x1.db", dir), *x2 = awm_printf_alloc("%s/x2.db", dir);
+	char *x3 = awm_printf_alloc("%s/x3.db", dir);
 	awm_buf sq = AWM_BUF_INIT;
 	int n = test_cases(200), i;
 	size_t paged = 0, changes = 0, overflow_cases = 0;
@@ -154,6 +213,7 @@ static void test_dbdiff__equivalent_to_sqldiff(void **state)
 		/* sqldiff compares with IS, so 1 -> 1.0 or 0.0 -> -0.0 escape it. */
 		if (!same_database(y2, y1, 0))
 			fail_msg("case %d: sqldiff's and awm's changesets give different databases", i);
+		check_sql_rendering(a_path, x3, &d1.changeset, b, i);
 		assert_int_equal(apply_changeset(y1, d1.changeset.ptr, d1.changeset.size, 1),
 				 SQLITE_OK);
 		orig = open_ro(a_path);
@@ -180,6 +240,7 @@ static void test_dbdiff__equivalent_to_sqldiff(void **state)
 	free(b_path);
 	free(x1);
 	free(x2);
+	free(x3);
 }
 
 static void two_dbs(sqlite3 **a, sqlite3 **b, const char *common, const char *a_sql,
@@ -378,6 +439,7 @@ int main(void)
 		cmocka_unit_test(test_dbdiff__damaged_page),
 		cmocka_unit_test(test_dbdiff__wal_uses_sql),
 		cmocka_unit_test(test_dbdiff__damaged_changesets_refused),
+		cmocka_unit_test(test_dbdiff__real_literals_exact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
