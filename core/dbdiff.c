@@ -215,6 +215,7 @@ static void table_release(dd_table *t)
 	free(t->pk);
 	free(t->key);
 	free(t->real_aff);
+	free(t->field_col);
 	free(t->name);
 	memset(t, 0, sizeof(*t));
 }
@@ -232,6 +233,42 @@ static int query_int(sqlite3 *db, const char *sql, const char *arg, int def)
 	}
 	sqlite3_finalize(st);
 	return v;
+}
+
+/*
+ * A WITHOUT ROWID table is stored as its primary-key index: records hold
+ * the key columns first, then the others (pragma index_xinfo lists them in
+ * that order).  Records can be merged directly only when that index sorts
+ * every key column ascending by BINARY, the order the merge compares in.
+ */
+static void storage_order(dd_table *t, sqlite3 *db)
+{
+	static const char sql[] =
+		"SELECT x.cid, x.key, x.desc, x.coll FROM pragma_index_list(?1, 'main') AS l, "
+		"pragma_index_xinfo(l.name, 'main') AS x WHERE l.origin = 'pk' ORDER BY x.seqno";
+	sqlite3_stmt *st = NULL;
+	int *order = awm_calloc((size_t)t->ncol + 1, sizeof(int));
+	int n = 0, ok = 1, rc;
+
+	if ((rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL)) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+		while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+			int cid = sqlite3_column_int(st, 0), key = sqlite3_column_int(st, 1);
+			const char *coll = (const char *)sqlite3_column_text(st, 3);
+
+			if (n >= t->ncol || cid < 0 || cid >= t->ncol ||
+			    (key && (sqlite3_column_int(st, 2) || !coll ||
+				     strcasecmp(coll, "BINARY") || t->key[n] != cid)))
+				ok = 0;
+			else
+				order[n++] = cid;
+		}
+	}
+	sqlite3_finalize(st);
+	if (ok && rc == SQLITE_DONE && n == t->ncol)
+		t->field_col = order;
+	else
+		free(order);
 }
 
 static int load_table(dd_table *t, sqlite3 *db, const char *name, uint32_t root)
@@ -286,6 +323,13 @@ static int load_table(dd_table *t, sqlite3 *db, const char *name, uint32_t root)
 	    !query_int(db, "SELECT count(*) FROM pragma_index_list(?1, 'main') "
 		       "WHERE origin = 'pk'", name, 0))
 		t->ipk = t->key[0];
+	if (!t->hidden && !t->without_rowid) {
+		t->field_col = awm_calloc((size_t)t->ncol + 1, sizeof(int));
+		for (i = 0; i < t->ncol; i++)
+			t->field_col[i] = i;
+	} else if (!t->hidden) {
+		storage_order(t, db);
+	}
 done:
 	sqlite3_finalize(st);
 	for (i = 0; i < t->ncol; i++)

@@ -4,10 +4,11 @@
  * write it.
  *
  * Each table is read from both databases in primary-key order and merged
- * in one pass.  Rowid tables whose key is an INTEGER PRIMARY KEY are read
- * straight from their b-tree pages when both databases allow it (a file in
- * rollback-journal mode, or an in-memory image): unchanged pages are
- * skipped by one comparison and unchanged rows by one memcmp of their
+ * in one pass.  Rowid tables whose key is an INTEGER PRIMARY KEY, and
+ * WITHOUT ROWID tables whose key sorts ascending by BINARY, are read
+ * straight from their b-tree pages when both databases allow it (a UTF-8
+ * file without pending WAL frames, or an in-memory image): unchanged pages
+ * are skipped by one comparison and unchanged rows by one memcmp of their
  * record.  Every other table is merged over two ordered SELECTs.
  */
 #ifndef AWM_DBDIFF_H

@@ -31,6 +31,13 @@ typedef struct dd_table {
 	int without_rowid;
 	int hidden;               /* has generated or hidden columns */
 	uint32_t root;            /* root page of its b-tree */
+	/*
+	 * Record field i holds column field_col[i]: the table's own order in a
+	 * rowid table; key columns first in a WITHOUT ROWID table.  NULL when
+	 * the records cannot be read directly (a WITHOUT ROWID key that sorts
+	 * other than ascending and BINARY, say).
+	 */
+	int *field_col;
 } dd_table;
 
 /* The changeset being written, one table at a time. */
@@ -78,15 +85,15 @@ int dd_same_rows(sqlite3 *a, sqlite3 *b, const dd_table *t, const char *where,
 		 const char *why);
 
 /*
- * Decode a table b-tree record (the row with `rowid`) into one value per
- * column of `t`: the INTEGER PRIMARY KEY column takes the rowid, integers
- * stored for REAL columns read as reals, as SQLite reads them.  Returns 1
- * when the record holds fewer fields than the table has columns (columns
- * added since: their defaults are SQLite's to supply), AWM_ECORRUPT
- * (without a message) when the record is malformed.
+ * Decode the first `nfields` fields of a record (of the row with `rowid`,
+ * in a rowid table) into the row's columns (see field_col): the INTEGER
+ * PRIMARY KEY column takes the rowid, integers stored for REAL columns read
+ * as reals, as SQLite reads them.  Returns 1 when the record holds fewer
+ * fields (columns added since: their defaults are SQLite's to supply),
+ * AWM_ECORRUPT (without a message) when the record is malformed.
  */
 int dd_record_decode(dd_value *row, const dd_table *t, int64_t rowid,
-		     const unsigned char *p, uint64_t n);
+		     const unsigned char *p, uint64_t n, int nfields);
 
 /* Direct page access to one database; see dbdiff_page.c. */
 typedef struct dd_pages dd_pages;
@@ -100,10 +107,33 @@ typedef struct dd_pages dd_pages;
 int dd_pages_open(dd_pages **out, sqlite3 *db);
 void dd_pages_free(dd_pages *p);
 
-/* 1 when the table can be merged by pages: a rowid table keyed by its rowid. */
+/*
+ * 1 when the table can be merged by pages: a rowid table keyed by its
+ * rowid, or a WITHOUT ROWID table whose key sorts ascending by BINARY.
+ */
 int dd_table_pageable(const dd_table *t);
 
-/* Merge a rowid table by reading both b-trees (ta/tb give the root pages). */
+/* A walk over one table's b-tree, row by row in key order (dbdiff_btree.c). */
+typedef struct dd_cursor dd_cursor;
+
+/* At the first row, or at eof; *out is set (and freed by the caller) even on failure. */
+int dd_cursor_new(dd_cursor **out, dd_pages *src, const dd_table *t);
+void dd_cursor_free(dd_cursor *c);
+int dd_cursor_eof(const dd_cursor *c);
+int dd_cursor_next(dd_cursor *c);
+int64_t dd_cursor_rowid(const dd_cursor *c);
+/* The row's record, overflow pages included; valid until the cursor moves. */
+int dd_cursor_payload(dd_cursor *c, const unsigned char **out, uint64_t *n);
+/* *same = the two rows' records are byte-identical. */
+int dd_cursor_same_payload(dd_cursor *a, dd_cursor *b, int *same);
+/* Both at the first row of byte-identical leaves that hold all their payload. */
+int dd_cursor_same_leaf(const dd_cursor *a, const dd_cursor *b);
+/* Past the rest of the current leaf. */
+int dd_cursor_skip_leaf(dd_cursor *c);
+/* AWM_ECORRUPT naming the file, table and page (0: the current row's). */
+int dd_cursor_damaged(const dd_cursor *c, uint32_t pgno, const char *what);
+
+/* Merge a table by reading both b-trees (ta/tb give each side's root page). */
 int dd_merge_pages(dd_emit *e, dd_pages *pa, dd_pages *pb, sqlite3 *a, sqlite3 *b,
 		   const dd_table *ta, const dd_table *tb);
 

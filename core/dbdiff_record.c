@@ -76,22 +76,25 @@ static int decode_value(dd_value *v, uint64_t st, const unsigned char *p)
 }
 
 int dd_record_decode(dd_value *row, const dd_table *t, int64_t rowid,
-		     const unsigned char *p, uint64_t n)
+		     const unsigned char *p, uint64_t n, int nfields)
 {
 	const unsigned char *end = p + n, *hp, *body;
 	uint64_t hsize, st, off = 0;
-	int k, col = 0;
+	int k, field = 0;
 
 	if (!(k = get_varint(&hsize, p, end)) || hsize > n || hsize < (uint64_t)k)
 		return AWM_ECORRUPT;
 	hp = p + k;
 	body = p + hsize;
-	while (hp < body) {
+	while (hp < body && field < nfields) {
+		int col;
+
 		if (!(k = get_varint(&st, hp, body)))
 			return AWM_ECORRUPT;
 		hp += k;
-		if (col >= t->ncol || serial_size(st) > n - hsize - off)
+		if (field >= t->ncol || serial_size(st) > n - hsize - off)
 			return AWM_ECORRUPT;
+		col = t->field_col[field];
 		if (decode_value(&row[col], st, body + off) < 0)
 			return AWM_ECORRUPT;
 		off += serial_size(st);
@@ -102,7 +105,7 @@ int dd_record_decode(dd_value *row, const dd_table *t, int64_t rowid,
 			row[col].type = SQLITE_FLOAT;
 			row[col].r = (double)row[col].i;
 		}
-		col++;
+		field++;
 	}
-	return col < t->ncol ? 1 : 0;
+	return field < nfields ? 1 : 0;
 }

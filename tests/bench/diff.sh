@@ -7,17 +7,18 @@
 # cache; their changesets are applied to copies of a.db and the results
 # compared with sqldiff, so "same meaning" is checked, not assumed.
 #
-#   tests/bench/diff.sh            (AWM=<binary> skips the build)
+#   tests/bench/diff.sh            (AWM=<binary> skips the build;
+#                                   SHAPE=without-rowid for WITHOUT ROWID tables)
 #
 # Last lines:
-#   diff: peak memory awm <m> MB, sqldiff <m> MB
+#   diff: peak memory awm <m> MiB, sqldiff <m> MiB
 #   diff: awm <t> s, sqldiff <t> s, ratio <r>
 set -eu
 . "$(dirname "$0")/lib.sh"
 
 cd "$work"
 cc -O2 -o apply-changeset "$top/tests/bench/apply-changeset.c" -lsqlite3
-echo "generating a.db ($ROWS rows in each of two tables)..."
+echo "generating a.db ($ROWS rows in each of two ${SHAPE:-rowid} tables)..."
 gen_db a.db
 cp a.db b.db
 sqlite3 b.db >/dev/null <<SQL
@@ -52,7 +53,7 @@ if cmp -s awm.bin sqldiff.bin; then
 else
 	same="different bytes, same effect on a.db"
 fi
-echo "database: $(mb $((size / 1024))) MB; changesets: awm $(wc -c <awm.bin) bytes," \
+echo "database: $(mb "$size") MB; changesets: awm $(wc -c <awm.bin) bytes," \
      "sqldiff $(wc -c <sqldiff.bin) bytes ($same)"
-echo "diff: peak memory awm $(mb "$awm_kb") MB, sqldiff $(mb "$sq_kb") MB"
+echo "diff: peak memory awm $(mib "$awm_kb") MiB, sqldiff $(mib "$sq_kb") MiB"
 echo "diff: awm $awm_secs s, sqldiff $sq_secs s, ratio $(ratio "$awm_secs" "$sq_secs")"

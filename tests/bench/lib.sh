@@ -13,6 +13,12 @@ done
 work=$(mktemp -d "${TMPDIR:-/tmp}/awm-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 ROWS=${ROWS:-1000000}
+# SHAPE=without-rowid makes the tables WITHOUT ROWID (another road in the diff).
+case "${SHAPE:-rowid}" in
+rowid) shape= ;;
+without-rowid) shape=" WITHOUT ROWID" ;;
+*) echo "error: SHAPE is rowid or without-rowid" >&2; exit 2 ;;
+esac
 
 # gen_db <file>: two tables of $ROWS rows each, about 75 bytes a row
 # (1,000,000 rows: about 150 MB), with random text and blobs.
@@ -21,9 +27,9 @@ gen_db() {
 PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
 CREATE TABLE IF NOT EXISTS items(id INTEGER PRIMARY KEY, name TEXT NOT NULL, price REAL,
-                                 qty INTEGER, note TEXT);
+                                 qty INTEGER, note TEXT)$shape;
 CREATE TABLE IF NOT EXISTS events(id INTEGER PRIMARY KEY, item_id INTEGER, kind TEXT,
-                                  at INTEGER, payload BLOB);
+                                  at INTEGER, payload BLOB)$shape;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $ROWS)
 INSERT INTO items SELECT i, 'item-' || i, (i % 1000) / 7.0, i % 97,
                          substr(hex(randomblob(32)), 1, 48 + (i % 17)) FROM n;
@@ -46,6 +52,12 @@ ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 }
 
-mb() {
+# mib <KiB>: MiB with one decimal (peak memory as /usr/bin/time reports it).
+mib() {
 	awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'
+}
+
+# mb <bytes>: MB (10^6 bytes) with one decimal.
+mb() {
+	awk -v b="$1" 'BEGIN { printf "%.1f", b / 1000000 }'
 }

@@ -55,6 +55,6 @@ if [ -n "$(sqldiff --primarykey check.db big.db)" ]; then
 	exit 1
 fi
 pct=$(awk -v n="$new" -v s="$size" 'BEGIN { printf "%.2f", 100 * n / s }')
-echo "database: $(mb $((size / 1024))) MB"
+echo "database: $(mb "$size") MB"
 echo "snapshot: new bytes $new ($pct% of the database), zstd copy $zstd_bytes bytes"
 echo "snapshot: awm $snap_secs s, zstd $zstd_secs s, ratio $(ratio "$snap_secs" "$zstd_secs")"
