@@ -119,24 +119,6 @@ static void print_summary(awm_cli *cli, const awm_db_delta *d, sqlite3 *b)
 	awm_changeset_summary_release(&sum);
 }
 
-/*
- * The whole difference, schema included: when the schemas differ, a copy
- * of `a` in memory takes the DDL first and the rows are diffed after it.
- */
-static int full_delta(awm_db_delta *d, sqlite3 *a, sqlite3 *b)
-{
-	awm_buf image = AWM_BUF_INIT;
-	sqlite3 *work = NULL;
-	int rc;
-
-	if ((rc = awm_sqlite_serialize(&image, a)) == 0 &&
-	    (rc = awm_sqlite_open_image(&work, image.ptr, image.size)) == 0)
-		rc = awm_db_delta_compute(d, work, b, AWM_DELTA_NO_DOWN);
-	sqlite3_close(work);
-	awm_buf_release(&image);
-	return rc;
-}
-
 static int diff_db(awm_cli *cli, int argc, char **argv, const char *cs_out, int sql)
 {
 	sqlite3 *a = NULL, *b = NULL;
@@ -156,7 +138,7 @@ static int diff_db(awm_cli *cli, int argc, char **argv, const char *cs_out, int 
 		rc = write_changeset(a, b, argv[0], argv[1], cs_out);
 		goto done;
 	}
-	if ((rc = full_delta(&d, a, b)) < 0)
+	if ((rc = awm_db_delta_describe(&d, a, b)) < 0)
 		goto done;
 	if (sql) {
 		awm_buf_put(&text, d.up_sql.ptr, d.up_sql.size);

@@ -195,3 +195,32 @@ done:
 	}
 	return rc;
 }
+
+int awm_db_delta_describe(awm_db_delta *out, sqlite3 *a, sqlite3 *b)
+{
+	awm_oid ia, ib;
+	sqlite3 *copy = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	awm_buf_init(&out->up_sql);
+	awm_buf_init(&out->down_sql);
+	if ((rc = schema_of(&ia, NULL, a)) < 0 || (rc = schema_of(&ib, &out->schema, b)) < 0)
+		goto done;
+	if (awm_oid_equal(&ia, &ib)) {
+		rc = awm_dbdiff_run(&out->diff, a, b, AWM_DBDIFF_SKIP_INTERNAL);
+		goto done;
+	}
+	awm_schema_free(out->schema);
+	out->schema = NULL;
+	if ((rc = copy_of(&copy, a)) == 0)
+		rc = awm_db_delta_compute(out, copy, b, AWM_DELTA_NO_DOWN);
+done:
+	sqlite3_close(copy);
+	if (rc < 0) {
+		awm_db_delta_release(out);
+		awm_buf_init(&out->up_sql);
+		awm_buf_init(&out->down_sql);
+	}
+	return rc;
+}

@@ -47,6 +47,13 @@ typedef struct awm_db_delta {
 int awm_db_delta_compute(awm_db_delta *out, sqlite3 *base, sqlite3 *target, unsigned flags);
 void awm_db_delta_release(awm_db_delta *d);
 
+/*
+ * The same description of how `a` becomes `b`, without changing `a` and
+ * without a down SQL: when the schemas are equal, `a` is only read; when
+ * they differ, the DDL runs on an in-memory copy of it.
+ */
+int awm_db_delta_describe(awm_db_delta *out, sqlite3 *a, sqlite3 *b);
+
 /* 1 when the delta changes nothing at all. */
 int awm_db_delta_is_empty(const awm_db_delta *d);
 
