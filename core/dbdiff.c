@@ -1,6 +1,6 @@
 /*
  * The diff engine's driver (see dbdiff.h): which tables to compare, what
- * each one looks like, and writing the changes as a changeset.
+ * each one looks like, and which road (pages or SQL) each one takes.
  */
 #include "core/dbdiff.h"
 #include "core/dbdiff_internal.h"
