@@ -214,5 +214,5 @@ static int exec(awm_cli *cli, int argc, char **argv)
 }
 
 const cmd_entry cmd_diff_entry = {
-	"diff", "compare the schema of two commits", usage, 0, exec,
+	"diff", "compare two commits, or two database files", usage, 0, exec,
 };
