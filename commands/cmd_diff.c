@@ -12,6 +12,7 @@
 static const char usage[] =
 	"usage: awm diff [--stat] [--rows <n>] [--schema-text] [--format=json] <from> [<to>]\n"
 	"       awm diff [<options>] <from>..<to>\n"
+	"       awm diff --db <a.db> <b.db> [--sql | --changeset <file>]\n"
 	"\n"
 	"Show the migrations between two commits (in <to> but not in <from>), the\n"
 	"schema change from <from> to <to> as SQL statements (CREATE, ALTER TABLE,\n"
@@ -23,7 +24,20 @@ static const char usage[] =
 	"  --rows <n>           rows to show per table (default 10)\n"
 	"  --schema-text        the schema change as a unified diff of the canonical\n"
 	"                       schema instead of statements\n"
-	"  --format=json        the same as a JSON object (docs/json.md)\n";
+	"  --format=json        the same as a JSON object (docs/json.md)\n"
+	"\n"
+	"With --db, compare two SQLite database files: the schema change as SQL and\n"
+	"the rows inserted, updated and deleted per table.  Rows are matched by\n"
+	"primary key; a table without one is refused when its rows differ.  awm's\n"
+	"own tables (awm_state, awm_locks) are left out.  No repository is needed.\n"
+	"\n"
+	"  --db                 compare two database files\n"
+	"  --sql                print SQL that turns <a.db> into <b.db>: the schema\n"
+	"                       change, then INSERT, UPDATE and DELETE statements\n"
+	"  --changeset <file>   write the row changes as a SQLite changeset, as\n"
+	"                       'sqldiff --changeset' does (a changeset holds no\n"
+	"                       schema: a table in one database only goes in as\n"
+	"                       inserts or deletes, with a warning)\n";
 
 typedef struct diff_opts {
 	int stat, schema_text, json;
@@ -141,16 +155,23 @@ static int exec(awm_cli *cli, int argc, char **argv)
 		{ "rows", required_argument, NULL, 'r' },
 		{ "schema-text", no_argument, NULL, 't' },
 		{ "format", required_argument, NULL, 'F' },
+		{ "db", no_argument, NULL, 'd' },
+		{ "changeset", required_argument, NULL, 'c' },
+		{ "sql", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	diff_opts o = { 0, 0, 0, 10 };
 	awm_oid from, to;
-	int c, rc, has_from;
+	int c, rc, has_from, db = 0, sql = 0;
+	const char *cs_out = NULL;
 
 	while ((c = cli_getopt(cli, argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 's': o.stat = 1; break;
+		case 'd': db = 1; break;
+		case 'c': cs_out = optarg; break;
+		case 'S': sql = 1; break;
 		case 't': o.schema_text = 1; break;
 		case 'r':
 			if (cli_parse_count(cli, "--rows", optarg, &o.rows))
@@ -167,6 +188,12 @@ static int exec(awm_cli *cli, int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (db)
+		return cmd_diff_db(cli, argc, argv, cs_out, sql);
+	if (cs_out || sql)
+		return cli_usage_error(cli, "--changeset and --sql go with --db");
+	if ((rc = awm_repo_open(&cli->repo, NULL)) < 0)
+		return cli_fail(rc);
 	if (argc < 1 || argc > 2)
 		return cli_usage_error(cli, "diff needs one or two revisions");
 	if (argc == 1 && strstr(argv[0], "..")) {
@@ -181,6 +208,5 @@ static int exec(awm_cli *cli, int argc, char **argv)
 }
 
 const cmd_entry cmd_diff_entry = {
-	"diff", "compare two commits: migrations, schema statements, rows", usage,
-	NEEDS_REPO, exec,
+	"diff", "compare two commits, or two database files", usage, 0, exec,
 };

@@ -14,7 +14,8 @@ static const char usage[] =
 	"(CREATE, ALTER TABLE, DROP; a table ALTER TABLE cannot change is shown\n"
 	"rebuilt), and its data effect: per table the rows inserted, updated and\n"
 	"deleted, and a table of the first rows with their before and after values.\n"
-	"Colour on a terminal.\n"
+	"Data and script commits show their kind, the script, and the SQL awm\n"
+	"generated for their schema change.  Colour on a terminal.\n"
 	"\n"
 	"  --rows <n>           rows to show per table (default 10)\n"
 	"  --schema-text        the schema change as a unified diff of the canonical\n"
@@ -81,14 +82,29 @@ static int show_text(awm_cli *cli, const awm_commit *c, long rows, int schema_te
 	if ((rc = decorations_load(&d, cli->repo)) < 0)
 		return rc;
 	display_commit_header(cli, &out, c, &d, "", "");
-	if (c->has_up && (rc = blob_text(&text, cli->repo, &c->up)) == 0) {
-		awm_buf_printf(&out, "\n%sUp:%s\n", cli_color(cli, C_BOLD), cli_color(cli, C_RESET));
+	if (c->kind != AWM_KIND_SQL)
+		awm_buf_printf(&out, "\n%sKind:%s %s\n", cli_color(cli, C_BOLD),
+			       cli_color(cli, C_RESET), c->kind == AWM_KIND_DATA
+			       ? "data (the up SQL runs, then the changeset is applied)"
+			       : "script (its effect is replayed; --rerun-scripts runs it again)");
+	if (c->has_script && (rc = blob_text(&text, cli->repo, &c->script)) == 0) {
+		awm_buf_printf(&out, "\n%sScript:%s\n", cli_color(cli, C_BOLD),
+			       cli_color(cli, C_RESET));
+		if (memchr(text.ptr, '\0', text.size))
+			awm_buf_printf(&out, "    (a program of %zu bytes)\n", text.size);
+		else
+			indented(&out, text.ptr);
+	}
+	if (rc == 0 && c->has_up && (rc = blob_text(&text, cli->repo, &c->up)) == 0) {
+		awm_buf_printf(&out, "\n%sUp%s:%s\n", cli_color(cli, C_BOLD),
+			       c->kind == AWM_KIND_SQL ? "" : " (generated)", cli_color(cli, C_RESET));
 		indented(&out, text.ptr);
 	}
 	if (rc == 0 && c->has_down && (rc = blob_text(&text, cli->repo, &c->down)) == 0) {
-		awm_buf_printf(&out, "\n%sDown:%s\n", cli_color(cli, C_BOLD), cli_color(cli, C_RESET));
+		awm_buf_printf(&out, "\n%sDown%s:%s\n", cli_color(cli, C_BOLD),
+			       c->kind == AWM_KIND_SQL ? "" : " (generated)", cli_color(cli, C_RESET));
 		indented(&out, text.ptr);
-	} else if (rc == 0 && c->has_up) {
+	} else if (rc == 0 && (c->has_up || c->has_changeset)) {
 		awm_buf_printf(&out, "\n%sDown:%s none; a rollback inverts the data changes\n",
 			       cli_color(cli, C_BOLD), cli_color(cli, C_RESET));
 	}
@@ -140,6 +156,9 @@ static int show_json(awm_cli *cli, const awm_commit *c, long rows)
 		json_object_set_new(j, "up_sql", display_json_text(text.ptr, text.size));
 	if (rc == 0 && c->has_down && (rc = blob_text(&text, cli->repo, &c->down)) == 0)
 		json_object_set_new(j, "down_sql", display_json_text(text.ptr, text.size));
+	if (rc == 0 && c->has_script && (rc = blob_text(&text, cli->repo, &c->script)) == 0 &&
+	    !memchr(text.ptr, '\0', text.size))
+		json_object_set_new(j, "script_text", display_json_text(text.ptr, text.size));
 	from = parent_schema(cli->repo, c, &ps);
 	if (rc == 0) {
 		awm_cli plain = *cli;

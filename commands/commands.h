@@ -10,6 +10,7 @@ extern const cmd_entry cmd_apply_entry;
 extern const cmd_entry cmd_blame_entry;
 extern const cmd_entry cmd_branch_entry;
 extern const cmd_entry cmd_cat_object_entry;
+extern const cmd_entry cmd_checkout_entry;
 extern const cmd_entry cmd_commit_entry;
 extern const cmd_entry cmd_diff_entry;
 extern const cmd_entry cmd_env_entry;
@@ -33,8 +34,12 @@ extern const cmd_entry cmd_reset_entry;
 extern const cmd_entry cmd_rev_parse_entry;
 extern const cmd_entry cmd_rollback_entry;
 extern const cmd_entry cmd_show_entry;
+extern const cmd_entry cmd_snapshot_entry;
 extern const cmd_entry cmd_status_entry;
 extern const cmd_entry cmd_switch_entry;
 extern const cmd_entry cmd_unlock_entry;
+
+/* awm diff --db (commands/diff_db.c), reached from cmd_diff.c. */
+int cmd_diff_db(awm_cli *cli, int argc, char **argv, const char *cs_out, int sql);
 
 #endif

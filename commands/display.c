@@ -408,6 +408,37 @@ int display_changeset_json(json_t **out, awm_repo *repo, const awm_oid *changese
 	return 0;
 }
 
+void display_indented(const char *text)
+{
+	const char *p, *nl;
+
+	for (p = text; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p);
+		printf("    %.*s\n", (int)(nl - p), p);
+		if (!*nl)
+			break;
+	}
+}
+
+void display_rows(awm_cli *cli, const char *rows, const char *indent)
+{
+	const char *p, *nl;
+
+	for (p = rows; *p; p = nl + 1) {
+		const char *color = *p == '+' ? C_GREEN : *p == '-' ? C_RED : C_YELLOW;
+
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p);
+		printf("%s%s%.*s%s\n", indent, cli_color(cli, color), (int)(nl - p), p,
+		       cli_color(cli, C_RESET));
+		if (!*nl)
+			break;
+	}
+}
+
 int display_print_json(json_t *j)
 {
 	int rc = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

@@ -110,6 +110,11 @@ void display_data_changes(awm_cli *cli, awm_buf *out, const awm_data_changes *d)
 
 /* The same as JSON (docs/json.md, "data"). */
 json_t *display_data_changes_json(const awm_data_changes *d);
+/* Print `text` with every line indented by four spaces. */
+void display_indented(const char *text);
+
+/* Print changeset summary rows ("+ ...", "~ ...", "- ...") coloured, after `indent`. */
+void display_rows(awm_cli *cli, const char *rows, const char *indent);
 
 /* Write `j` to stdout, indented, with a final newline; frees it. */
 int display_print_json(json_t *j);

@@ -21,6 +21,8 @@ static const cmd_entry *const commands[] = {
 	&cmd_report_entry,
 	&cmd_branch_entry,
 	&cmd_switch_entry,
+	&cmd_checkout_entry,
+	&cmd_snapshot_entry,
 	&cmd_rev_parse_entry,
 	&cmd_reflog_entry,
 	&cmd_env_entry,

@@ -116,7 +116,7 @@ int awm_fs_write_atomic(const char *path, const void *data, size_t len,
 		rc = awm_error_os(AWM_ERROR, "cannot chmod '%s'", tmp.ptr);
 		goto done;
 	}
-	if (fsync(fd) < 0 || awm_fault("fsync")) {
+	if ((!(flags & AWM_FS_NOSYNC) && fsync(fd) < 0) || awm_fault("fsync")) {
 		rc = awm_error_os(AWM_ERROR, "cannot fsync '%s'", tmp.ptr);
 		goto done;
 	}
@@ -133,7 +133,7 @@ int awm_fs_write_atomic(const char *path, const void *data, size_t len,
 		rc = awm_error_os(AWM_ERROR, "cannot rename into '%s'", path);
 		goto done;
 	}
-	rc = awm_fs_fsync_parent(path);
+	rc = (flags & AWM_FS_NOSYNC) ? 0 : awm_fs_fsync_parent(path);
 done:
 	if (fd >= 0)
 		close(fd);

@@ -24,6 +24,8 @@ int awm_fs_read_file(awm_buf *out, const char *path);
  * are one step.
  */
 #define AWM_FS_EXCL 1
+/* Skip the fsyncs: for caches and temporary files that need no durability. */
+#define AWM_FS_NOSYNC 2
 int awm_fs_write_atomic(const char *path, const void *data, size_t len,
 			mode_t mode, int flags);
 

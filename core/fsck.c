@@ -4,6 +4,7 @@
 #include "core/fsck.h"
 #include "core/changeset.h"
 #include "core/commit_graph.h"
+#include "core/dbsnapshot.h"
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/refs.h"
@@ -11,6 +12,7 @@
 #include "objects/oidmap.h"
 #include "objects/pack.h"
 #include "objects/schema.h"
+#include "objects/snapshot.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -18,7 +20,7 @@
 
 typedef struct link {
 	awm_oid from, to;
-	awm_otype want;
+	awm_otype from_type, want;
 	const char *role;
 } link;
 
@@ -43,10 +45,11 @@ static void fault(fsck_ctx *c, const awm_oid *oid, const char *where, const char
 	c->cb(oid, where, msg, c->payload);
 }
 
-static void add_link(fsck_ctx *c, const awm_oid *from, const awm_oid *to,
-		     awm_otype want, const char *role)
+static void add_typed_link(fsck_ctx *c, awm_otype from_type, const awm_oid *from,
+			   const awm_oid *to, awm_otype want, const char *role)
 {
 	AWM_ARRAY_GROW(c->links, c->nlinks + 1, c->alinks);
+	c->links[c->nlinks].from_type = from_type;
 	c->links[c->nlinks].from = *from;
 	c->links[c->nlinks].to = *to;
 	c->links[c->nlinks].want = want;
@@ -74,6 +77,40 @@ static void check_graph_entry(fsck_ctx *c, const awm_commit *cm)
 		graph_fault(msg.ptr, c);
 	}
 	awm_buf_release(&msg);
+}
+
+static void add_link(fsck_ctx *c, const awm_oid *from, const awm_oid *to,
+		     awm_otype want, const char *role)
+{
+	add_typed_link(c, AWM_OBJ_COMMIT, from, to, want, role);
+}
+
+/* A snapshot names its commit and every page; a delta page names its base. */
+static int parse_snapshot(fsck_ctx *c, const awm_object *obj)
+{
+	awm_snapshot *s;
+	size_t i;
+	int rc = awm_snapshot_parse(&s, (const char *)obj->data, obj->size);
+
+	if (rc < 0)
+		return rc;
+	add_typed_link(c, AWM_OBJ_SNAPSHOT, &obj->oid, &s->commit, AWM_OBJ_COMMIT, "commit");
+	for (i = 0; i < s->npages; i++)
+		if (i == 0 || !awm_oid_equal(&s->pages[i], &s->pages[i - 1]))
+			add_typed_link(c, AWM_OBJ_SNAPSHOT, &obj->oid, &s->pages[i], AWM_OBJ_PAGE,
+				       "page");
+	awm_snapshot_free(s);
+	return 0;
+}
+
+static int parse_page(fsck_ctx *c, const awm_object *obj)
+{
+	awm_oid base;
+	int kind = -1, rc = awm_page_parse(&kind, &base, obj->data, obj->size);
+
+	if (rc == 0 && kind == AWM_PAGE_DELTA)
+		add_typed_link(c, AWM_OBJ_PAGE, &obj->oid, &base, AWM_OBJ_PAGE, "base page");
+	return rc;
 }
 
 static int parse_commit(fsck_ctx *c, const awm_object *obj)
@@ -114,6 +151,10 @@ static int parse_by_type(fsck_ctx *c, const awm_object *obj)
 		return rc;
 	case AWM_OBJ_CHANGESET:
 		return awm_changeset_validate(obj->data, obj->size, "object");
+	case AWM_OBJ_SNAPSHOT:
+		return parse_snapshot(c, obj);
+	case AWM_OBJ_PAGE:
+		return parse_page(c, obj);
 	default:
 		return 0;
 	}
@@ -152,11 +193,13 @@ static void check_links(fsck_ctx *c)
 
 		awm_buf_clear(&msg);
 		if (!awm_oidmap_get(&c->good, &l->to, &type))
-			awm_buf_printf(&msg, "commit %s names %s %s, which is missing or damaged",
-				       awm_oid_tohex(&l->from).s, l->role, awm_oid_tohex(&l->to).s);
+			awm_buf_printf(&msg, "%s %s names %s %s, which is missing or damaged",
+				       awm_otype_name(l->from_type), awm_oid_tohex(&l->from).s,
+				       l->role, awm_oid_tohex(&l->to).s);
 		else if (type != (uint32_t)l->want)
-			awm_buf_printf(&msg, "commit %s names %s %s, which is a %s",
-				       awm_oid_tohex(&l->from).s, l->role, awm_oid_tohex(&l->to).s,
+			awm_buf_printf(&msg, "%s %s names %s %s, which is a %s",
+				       awm_otype_name(l->from_type), awm_oid_tohex(&l->from).s,
+				       l->role, awm_oid_tohex(&l->to).s,
 				       awm_otype_name((awm_otype)type));
 		else
 			continue;
@@ -183,6 +226,30 @@ static int check_ref(const char *name, const awm_oid *oid, void *payload)
 	awm_buf_release(&msg);
 	return 0;
 }
+
+/* .awm/snapshots/<commit> must name a snapshot object of that commit. */
+static int check_snapshot_entry(const awm_oid *commit, const awm_oid *snap, void *payload)
+{
+	fsck_ctx *c = payload;
+	awm_snapshot *s = NULL;
+	awm_buf msg = AWM_BUF_INIT;
+	uint32_t type;
+
+	if (!awm_oidmap_get(&c->good, snap, &type) || type != AWM_OBJ_SNAPSHOT)
+		awm_buf_printf(&msg, "the snapshot of commit %s is %s, which is missing, damaged "
+			       "or not a snapshot", awm_oid_tohex(commit).s, awm_oid_tohex(snap).s);
+	else if (awm_snapshot_read(&s, c->repo->odb, snap) == 0 &&
+		 !awm_oid_equal(&s->commit, commit))
+		awm_buf_printf(&msg, "the snapshot recorded for commit %s belongs to commit %s",
+			       awm_oid_tohex(commit).s, awm_oid_tohex(&s->commit).s);
+	awm_error_clear();
+	if (msg.size)
+		fault(c, snap, "snapshots", msg.ptr);
+	awm_snapshot_free(s);
+	awm_buf_release(&msg);
+	return 0;
+}
+
 
 /*
  * A pack whose header or index is damaged cannot be opened, so the store
@@ -307,6 +374,8 @@ int awm_fsck(awm_fsck_stats *stats, awm_repo *repo, awm_fsck_cb cb, void *payloa
 		fault(&c, NULL, "HEAD", awm_error_last());
 	check_unreadable_refs(&c, "refs");
 	awm_error_clear();
+	if ((rc = awm_dbsnapshot_foreach(repo, check_snapshot_entry, &c)) < 0)
+		goto done;
 	rc = 0;
 done:
 	awm_oidmap_release(&c.good);

@@ -8,7 +8,10 @@
 #include "core/git.h"
 #include "core/migration.h"
 #include "core/refs.h"
+#include "core/delta.h"
+#include "core/fs.h"
 #include "core/scratch.h"
+#include "core/script.h"
 #include "core/sqlite.h"
 #include "core/sqlite_schema.h"
 #include "core/worktree.h"
@@ -67,11 +70,11 @@ static int check_worktree(awm_wt_status *st)
 
 static void subject_from_name(awm_buf *out, const char *name)
 {
-	const char *p = strchr(name, '_');
+	const char *p = strchr(name, '_'), *dot = strrchr(name, '.');
 	size_t i;
 
 	awm_buf_clear(out);
-	awm_buf_put(out, p + 1, strlen(p + 1) - 4);   /* drop version and ".sql" */
+	awm_buf_put(out, p + 1, (size_t)(dot - p - 1));   /* drop version and extension */
 	for (i = 0; i < out->size; i++)
 		if (out->ptr[i] == '_')
 			out->ptr[i] = ' ';
@@ -153,50 +156,27 @@ struct awm_record_batch {
 	awm_record_result res;
 };
 
-static int record_one(awm_record_batch *b, const awm_migration *mp, const char *message)
+/*
+ * The common end of recording one migration: parent, identity, message,
+ * schema; the commit goes into the batch and its summary into the result.
+ * Takes `warning`.  `message` NULL: opts->message, else from the file name.
+ */
+static int finish(awm_record_batch *b, awm_commit *c, const awm_migration *m,
+		  const char *message, awm_schema *schema, char *warning,
+		  size_t inserts, size_t updates, size_t deletes)
 {
-	const awm_migration m = *mp;
-	awm_capture cap;
-	awm_commit *c = awm_commit_new();
 	awm_buf subj = AWM_BUF_INIT, msg = AWM_BUF_INIT, payload = AWM_BUF_INIT;
 	awm_recorded_commit *out;
-	char *warning = NULL;
 	int rc;
-
-	memset(&cap, 0, sizeof(cap));
-	if ((rc = awm_capture_script(&cap, b->db, m.up.ptr, m.up_file ? m.up_file : m.path,
-				     m.up_line)) < 0)
-		goto done;
-	if (cap.no_pk_nr && !m.has_down) {
-		rc = refuse_no_pk(&m, &cap);
-		goto done;
-	}
-	if (m.has_down && (rc = check_down(&warning, b->db, &m, &b->parent_schema)) < 0)
-		goto done;
 
 	if (b->has_parent)
 		awm_commit_add_parent(c, &b->parent);
-	if ((rc = awm_packwriter_add(b->pw, &c->up, AWM_OBJ_BLOB, m.up.ptr, m.up.size)) < 0)
-		goto done;
-	c->has_up = 1;
-	if (m.has_down) {
-		if ((rc = awm_packwriter_add(b->pw, &c->down, AWM_OBJ_BLOB, m.down.ptr,
-					     m.down.size)) < 0)
-			goto done;
-		c->has_down = 1;
-	}
-	if (cap.changeset.size) {
-		if ((rc = awm_packwriter_add(b->pw, &c->changeset, AWM_OBJ_CHANGESET,
-					     cap.changeset.ptr, cap.changeset.size)) < 0)
-			goto done;
-		c->has_changeset = 1;
-	}
-	awm_schema_serialize(&payload, cap.schema);
+	awm_schema_serialize(&payload, schema);
 	if ((rc = awm_packwriter_add(b->pw, &c->schema, AWM_OBJ_SCHEMA, payload.ptr,
 				     payload.size)) < 0)
 		goto done;
 	c->engine = awm_strdup("sqlite");
-	c->migration = awm_strdup(m.path);
+	c->migration = awm_strdup(m->path);
 	awm_signature_copy(&c->author, &b->who);
 	awm_signature_copy(&c->committer, &b->who);
 	c->gitcommit = b->gitcommit ? awm_strdup(b->gitcommit) : NULL;
@@ -205,7 +185,7 @@ static int record_one(awm_record_batch *b, const awm_migration *mp, const char *
 	} else if (b->opts && b->opts->message && *b->opts->message) {
 		awm_buf_puts(&msg, b->opts->message);
 	} else {
-		subject_from_name(&subj, m.name);
+		subject_from_name(&subj, m->name);
 		awm_buf_puts(&msg, subj.ptr);
 	}
 	awm_buf_rtrim(&msg);
@@ -223,16 +203,107 @@ static int record_one(awm_record_batch *b, const awm_migration *mp, const char *
 	memset(out, 0, sizeof(*out));
 	out->oid = c->oid;
 	out->schema = c->schema;
-	out->path = awm_strdup(m.path);
+	out->path = awm_strdup(m->path);
 	awm_commit_subject(&subj, c);
 	out->subject = awm_buf_detach(&subj);
 	out->warning = warning;
 	warning = NULL;
-	count_rows(out, &cap.changeset);
+	out->inserts = inserts;
+	out->updates = updates;
+	out->deletes = deletes;
 	b->parent = c->oid;
 	b->parent_schema = c->schema;
 	b->has_parent = 1;
 done:
+	free(warning);
+	awm_buf_release(&subj);
+	awm_buf_release(&msg);
+	awm_buf_release(&payload);
+	return rc;
+}
+
+static int add_blob(awm_record_batch *b, awm_oid *id, int *has, const awm_buf *data,
+		    awm_otype type)
+{
+	*has = data->size > 0;
+	return *has ? awm_packwriter_add(b->pw, id, type, data->ptr, data->size) : 0;
+}
+
+static int record_sql(awm_record_batch *b, awm_commit *c, const awm_migration *m,
+		      const char *message)
+{
+	awm_capture cap;
+	awm_recorded_commit counts;
+	char *warning = NULL;
+	int rc;
+
+	memset(&cap, 0, sizeof(cap));
+	memset(&counts, 0, sizeof(counts));
+	if ((rc = awm_capture_script(&cap, b->db, m->up.ptr, m->up_file ? m->up_file : m->path,
+				     m->up_line)) < 0)
+		goto done;
+	if (cap.no_pk_nr && !m->has_down) {
+		rc = refuse_no_pk(m, &cap);
+		goto done;
+	}
+	if (m->has_down && (rc = check_down(&warning, b->db, m, &b->parent_schema)) < 0)
+		goto done;
+	if ((rc = add_blob(b, &c->up, &c->has_up, &m->up, AWM_OBJ_BLOB)) < 0 ||
+	    (m->has_down && (rc = add_blob(b, &c->down, &c->has_down, &m->down,
+					   AWM_OBJ_BLOB)) < 0) ||
+	    (rc = add_blob(b, &c->changeset, &c->has_changeset, &cap.changeset,
+			   AWM_OBJ_CHANGESET)) < 0)
+		goto done;
+	count_rows(&counts, &cap.changeset);
+	rc = finish(b, c, m, message, cap.schema, warning, counts.inserts, counts.updates,
+		    counts.deletes);
+	warning = NULL;
+done:
+	free(warning);
+	awm_capture_release(&cap);
+	return rc;
+}
+
+/*
+ * A script migration: the program runs on a file copy of the batch's
+ * state, which then moves to what it left (script.h).  What it did is
+ * recorded like `commit --from-db` records a database: up SQL for schema
+ * changes, a changeset for rows, a down SQL.
+ */
+static int record_script(awm_record_batch *b, awm_commit *c, const awm_migration *m,
+			 const char *message)
+{
+	awm_buf dir = AWM_BUF_INIT, path = AWM_BUF_INIT;
+	awm_db_delta d;
+	int rc;
+
+	memset(&d, 0, sizeof(d));
+	awm_repo_migrations_dir(&dir, b->repo);
+	awm_path_join(&path, dir.ptr, m->name);
+	if ((rc = awm_script_check_runnable(path.ptr, m->path)) < 0 ||
+	    (rc = awm_script_capture(&d, b->repo, b->db, path.ptr, m->path, 0)) < 0)
+		goto done;
+	c->kind = AWM_KIND_SCRIPT;
+	if ((rc = add_blob(b, &c->script, &c->has_script, &m->script, AWM_OBJ_BLOB)) < 0 ||
+	    (rc = add_blob(b, &c->up, &c->has_up, &d.up_sql, AWM_OBJ_BLOB)) < 0 ||
+	    (rc = add_blob(b, &c->down, &c->has_down, &d.down_sql, AWM_OBJ_BLOB)) < 0 ||
+	    (rc = add_blob(b, &c->changeset, &c->has_changeset, &d.diff.changeset,
+			   AWM_OBJ_CHANGESET)) < 0)
+		goto done;
+	rc = finish(b, c, m, message, d.schema, d.warning ? awm_strdup(d.warning) : NULL,
+		    d.diff.inserts, d.diff.updates, d.diff.deletes);
+done:
+	awm_db_delta_release(&d);
+	awm_buf_release(&dir);
+	awm_buf_release(&path);
+	return rc;
+}
+
+static int record_one(awm_record_batch *b, const awm_migration *m, const char *message)
+{
+	awm_commit *c = awm_commit_new();
+	int rc = m->is_script ? record_script(b, c, m, message) : record_sql(b, c, m, message);
+
 	/*
 	 * A statement that fails is the migration's error, even a UNIQUE or
 	 * CHECK constraint (which SQLite's wrapper reports as a conflict): exit
@@ -240,12 +311,7 @@ done:
 	 */
 	if (rc == AWM_ECONFLICT)
 		rc = AWM_EINVALID;
-	free(warning);
-	awm_capture_release(&cap);
 	awm_commit_free(c);
-	awm_buf_release(&subj);
-	awm_buf_release(&msg);
-	awm_buf_release(&payload);
 	return rc;
 }
 

@@ -84,4 +84,25 @@ sqlite3 *awm_record_batch_db(awm_record_batch *b);
 /* Move the result out of the batch; the caller releases it. */
 void awm_record_batch_take(awm_record_result *out, awm_record_batch *b);
 
+/*
+ * Record what changed in the database file `path` since `awm checkout
+ * --db` wrote it, as one DATA commit on the current branch: schema changes
+ * as up SQL (with a down SQL that undoes them), row changes as its
+ * changeset.  The base is the commit the file was checked out at, which
+ * must still be the branch head (AWM_ECONFLICT otherwise).  An unchanged
+ * file gives an empty result.  Afterwards the file counts as checked out
+ * at the new commit.  All or nothing, like awm_record_migrations.
+ */
+int awm_record_from_db(awm_record_result *out, awm_repo *repo, const char *path,
+		       const awm_record_opts *opts);
+
+/*
+ * Record the changeset in file `path` (from `sqldiff --changeset` or an
+ * application's sqlite3session) as one DATA commit.  It is validated, its
+ * tables checked, and applied to the state at the branch head, all before
+ * anything is written: a damaged or conflicting changeset records nothing.
+ */
+int awm_record_changeset(awm_record_result *out, awm_repo *repo, const char *path,
+			 const awm_record_opts *opts);
+
 #endif

@@ -2,13 +2,16 @@
  * Scratch databases and their cache (see scratch.h).
  */
 #include "core/scratch.h"
+#include "core/changeset.h"
+#include "core/dbsnapshot.h"
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/migration.h"
-#include "core/changeset.h"
+#include "core/script.h"
 #include "core/sqlite.h"
 
 #include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,87 +27,16 @@ static void cache_path(awm_buf *out, awm_repo *repo, const awm_oid *commit)
 	awm_buf_printf(out, "/%s.db", awm_oid_tohex(commit).s);
 }
 
-/* The first conflict met, for a message that names the table and the row. */
-typedef struct conflict_note {
-	sqlite3 *db;
-	int type;
-	char *table;
-	awm_buf row;
-} conflict_note;
-
-static const char *conflict_name(int type)
-{
-	switch (type) {
-	case SQLITE_CHANGESET_DATA: return "the row holds other values than expected";
-	case SQLITE_CHANGESET_NOTFOUND: return "the row is not there";
-	case SQLITE_CHANGESET_CONFLICT: return "a row with that key is already there";
-	case SQLITE_CHANGESET_CONSTRAINT: return "a constraint fails";
-	case SQLITE_CHANGESET_FOREIGN_KEY: return "a foreign key fails";
-	default: return "a conflict";
-	}
-}
-
-static void column_name(awm_buf *out, sqlite3 *db, const char *table, int col)
-{
-	sqlite3_stmt *st = NULL;
-
-	if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?1) WHERE cid = ?2",
-			       -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 2, col);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			awm_buf_puts(out, (const char *)sqlite3_column_text(st, 0));
-			sqlite3_finalize(st);
-			return;
-		}
-	}
-	sqlite3_finalize(st);
-	awm_buf_printf(out, "c%d", col);
-}
-
-static int abort_on_conflict(void *ctx, int type, sqlite3_changeset_iter *it)
-{
-	conflict_note *n = ctx;
-	const char *tab;
-	unsigned char *pk = NULL;
-	int ncol, op, indirect, npk, i;
-
-	if (n->table || sqlite3changeset_op(it, &tab, &ncol, &op, &indirect) != SQLITE_OK)
-		return SQLITE_CHANGESET_ABORT;
-	n->type = type;
-	n->table = awm_strdup(tab);
-	if (type != SQLITE_CHANGESET_FOREIGN_KEY &&
-	    sqlite3changeset_pk(it, &pk, &npk) == SQLITE_OK) {
-		for (i = 0; i < npk; i++) {
-			sqlite3_value *v = NULL;
-
-			if (!pk[i])
-				continue;
-			if (op == SQLITE_INSERT)
-				sqlite3changeset_new(it, i, &v);
-			else
-				sqlite3changeset_old(it, i, &v);
-			if (n->row.size)
-				awm_buf_putc(&n->row, ' ');
-			column_name(&n->row, n->db, tab, i);
-			awm_buf_putc(&n->row, '=');
-			awm_sql_value_format(&n->row, v);
-		}
-	}
-	return SQLITE_CHANGESET_ABORT;
-}
-
 /*
- * Apply the changeset object of `c` (its inverse when `invert`), stopping
- * at the first conflict with a message naming the table and the key.
+ * Apply the changeset object of `c`, or `data` when given (its inverse
+ * when `invert`); the first conflict stops it, naming the table and row.
  */
 static int apply_changeset(sqlite3 *db, awm_repo *repo, const awm_commit *c,
 			   const void *data, size_t len, int invert)
 {
 	awm_object *cs = NULL;
-	conflict_note note = { db, 0, NULL, AWM_BUF_INIT };
-	void *inv = NULL;
-	int n = 0, rc = 0;
+	char what[96];
+	int rc;
 
 	if (!data) {
 		if ((rc = awm_odb_read_typed(&cs, repo->odb, &c->changeset, AWM_OBJ_CHANGESET)) < 0)
@@ -112,37 +44,11 @@ static int apply_changeset(sqlite3 *db, awm_repo *repo, const awm_commit *c,
 		data = cs->data;
 		len = cs->size;
 	}
-	if (invert) {
-		if ((rc = sqlite3changeset_invert((int)len, data, &n, &inv)) != SQLITE_OK) {
-			rc = awm_sqlite_error(NULL, rc, "cannot invert the changeset of %s",
-					      awm_oid_tohex(&c->oid).s);
-			goto done;
-		}
-		data = inv;
-		len = (size_t)n;
-	}
-	/*
-	 * Inside the caller's transaction (an environment's step) a savepoint
-	 * of our own only costs a statement journal: the caller rolls the
-	 * whole step back on failure.  Outside one, keep apply atomic.
-	 */
-	rc = sqlite3changeset_apply_v2(db, (int)len, (void *)data, NULL, abort_on_conflict, &note,
-				       NULL, NULL, sqlite3_get_autocommit(db) ? 0 :
-				       SQLITE_CHANGESETAPPLY_NOSAVEPOINT);
-	if (rc != SQLITE_OK && note.table)
-		rc = awm_error_set(AWM_ECONFLICT, "%s the changeset of %s conflicts with the "
-				   "data: table '%s'%s%s: %s", invert ? "undoing" : "replaying",
-				   awm_oid_tohex(&c->oid).s, note.table, note.row.size ? ", row " : "",
-				   note.row.ptr, conflict_name(note.type));
-	else if (rc != SQLITE_OK)
-		rc = awm_sqlite_error(db, rc, "%s the changeset of %s",
-				      invert ? "undoing" : "replaying", awm_oid_tohex(&c->oid).s);
-done:
-	sqlite3_free(inv);
-	free(note.table);
-	awm_buf_release(&note.row);
+	snprintf(what, sizeof(what), "%s the changeset of %s", invert ? "undoing" : "replaying",
+		 awm_oid_short(&c->oid, 10).s);
+	rc = awm_changeset_apply(db, data, len, invert, what);
 	awm_object_free(cs);
-	return rc == SQLITE_OK ? 0 : rc;
+	return rc;
 }
 
 /*
@@ -207,15 +113,22 @@ static int run_blob(sqlite3 *db, awm_repo *repo, const awm_commit *c, const awm_
 	return rc;
 }
 
-int awm_replay_up(sqlite3 *db, awm_repo *repo, const awm_commit *c)
+int awm_replay_up_ex(sqlite3 *db, awm_repo *repo, const awm_commit *c, unsigned flags)
 {
 	int rc = 0;
 
+	if (c->kind == AWM_KIND_SCRIPT && (flags & AWM_REPLAY_RERUN_SCRIPTS))
+		return awm_script_rerun(repo, db, c);
 	if (c->has_up)
 		rc = run_blob(db, repo, c, &c->up);
 	if (rc == 0 && c->has_changeset && c->kind != AWM_KIND_SQL)
 		rc = apply_changeset(db, repo, c, NULL, 0, 0);
 	return rc;
+}
+
+int awm_replay_up(sqlite3 *db, awm_repo *repo, const awm_commit *c)
+{
+	return awm_replay_up_ex(db, repo, c, 0);
 }
 
 awm_undo awm_replay_undo_method(const awm_commit *c, int has_captured)
@@ -278,7 +191,7 @@ int awm_scratch_open(sqlite3 **out, awm_repo *repo, const awm_oid *commit)
 	awm_commit **chain = NULL;
 	size_t nr = 0, alloc = 0, i;
 	awm_oid cur;
-	int have_cur = commit && !awm_oid_is_zero(commit), rc = 0;
+	int have_cur = commit && !awm_oid_is_zero(commit), rc = 0, from_snapshot = 0;
 	sqlite3 *db = NULL;
 
 	if (have_cur)
@@ -290,6 +203,13 @@ int awm_scratch_open(sqlite3 **out, awm_repo *repo, const awm_oid *commit)
 		if (load_cached(&db, repo, &cur) == 0)
 			break;
 		awm_error_clear();
+		if ((rc = awm_dbsnapshot_open(&db, repo, &cur)) == 0) {
+			from_snapshot = 1;
+			break;
+		}
+		if (rc != AWM_ENOTFOUND)
+			goto done;   /* a damaged snapshot is reported, not skipped */
+		rc = 0;
 		if ((rc = awm_commit_read(&c, repo->odb, &cur)) < 0)
 			goto done;
 		AWM_ARRAY_GROW(chain, nr + 1, alloc);
@@ -306,7 +226,7 @@ int awm_scratch_open(sqlite3 **out, awm_repo *repo, const awm_oid *commit)
 					 awm_oid_tohex(&chain[i]->oid).s);
 			goto done;
 		}
-	if (nr > 1 && commit)
+	if ((nr > 1 || from_snapshot) && commit)
 		awm_scratch_save(repo, commit, db);   /* next time, no replay */
 	awm_error_clear();
 done:

@@ -6,6 +6,8 @@
  * does not replay the history; a missing state is rebuilt by replaying from
  * the nearest cached ancestor.  The cache keeps the most recently used
  * states (cache.scratchKeep, default 16) and can always be deleted.
+ * A commit with a snapshot (dbsnapshot.h) is loaded from it instead of
+ * being replayed.
  */
 #ifndef AWM_SCRATCH_H
 #define AWM_SCRATCH_H
@@ -23,11 +25,22 @@ int awm_scratch_save(awm_repo *repo, const awm_oid *commit, sqlite3 *db);
 
 /*
  * Move `db` forward over one commit: run its up SQL; for DATA and SCRIPT
- * commits (see awm_commit_kind) then apply its changeset.  Any changeset
- * conflict stops it (AWM_ECONFLICT, naming the table and row).  Used for
- * scratch databases and, by the sqlite engine, for environments.
+ * commits (see awm_commit_kind) then apply its changeset, with triggers
+ * off (it holds what they did).  Any changeset conflict stops it
+ * (AWM_ECONFLICT, naming the table and row).  Used for scratch databases
+ * and, by the sqlite engine, for environments.
  */
 int awm_replay_up(sqlite3 *db, awm_repo *repo, const awm_commit *c);
+
+/*
+ * Run SCRIPT commits' programs again instead of replaying what they did
+ * (--rerun-scripts; see script.h).  The result may differ from the
+ * recording when the program depends on more than the database.
+ */
+#define AWM_REPLAY_RERUN_SCRIPTS 0x1u
+
+/* awm_replay_up with flags. */
+int awm_replay_up_ex(sqlite3 *db, awm_repo *repo, const awm_commit *c, unsigned flags);
 
 /* How a commit is undone (see awm_replay_down). */
 typedef enum awm_undo {

@@ -18,8 +18,14 @@
 int awm_sqlite_error(sqlite3 *db, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Open a database file; `create` allows creating it. Busy timeout 5 s. */
-int awm_sqlite_open(sqlite3 **out, const char *path, int create);
+/*
+ * Open a database file, busy timeout 5 s.  AWM_SQLITE_CREATE allows
+ * creating it, AWM_SQLITE_READONLY opens it read-only.  A file that is not
+ * a SQLite database is refused here, naming it.
+ */
+#define AWM_SQLITE_CREATE 0x1
+#define AWM_SQLITE_READONLY 0x2
+int awm_sqlite_open(sqlite3 **out, const char *path, int flags);
 
 /*
  * Open an in-memory database holding a copy of `image` (a database file's

@@ -16,6 +16,8 @@ static const char *const type_names[] = {
 	[AWM_OBJ_CHANGESET] = "changeset",
 	[AWM_OBJ_SCHEMA] = "schema",
 	[AWM_OBJ_COMMIT] = "commit",
+	[AWM_OBJ_PAGE] = "page",
+	[AWM_OBJ_SNAPSHOT] = "snapshot",
 };
 
 const char *awm_otype_name(awm_otype type)

@@ -48,4 +48,16 @@ int awm_zstd_compress(awm_zstd *z, awm_buf *out, const void *src, size_t len);
 int awm_zstd_decompress(awm_zstd *z, awm_buf *out, const void *frame,
 			size_t frame_len, size_t expected, const char *what);
 
+/*
+ * Delta frames: `src` compressed with `base` (an earlier version of the same
+ * bytes) as a raw-content dictionary, so only what changed costs space.
+ * Decompression needs the identical `base`.  Snapshots store changed pages
+ * this way (docs/format-snapshot.md).
+ */
+int awm_zstd_compress_delta(awm_zstd *z, awm_buf *out, const void *src, size_t len,
+			    const void *base, size_t base_len);
+int awm_zstd_decompress_delta(awm_zstd *z, awm_buf *out, const void *frame,
+			      size_t frame_len, size_t expected, const void *base,
+			      size_t base_len, const char *what);
+
 #endif

@@ -211,7 +211,9 @@ static void test_oid__type_names(void **state)
 	assert_string_equal(awm_otype_name(AWM_OBJ_SCHEMA), "schema");
 	assert_string_equal(awm_otype_name(AWM_OBJ_COMMIT), "commit");
 	assert_null(awm_otype_name(AWM_OBJ_NONE));
-	assert_null(awm_otype_name((awm_otype)5));
+	assert_string_equal(awm_otype_name(AWM_OBJ_PAGE), "page");
+	assert_string_equal(awm_otype_name(AWM_OBJ_SNAPSHOT), "snapshot");
+	assert_null(awm_otype_name((awm_otype)(AWM_OBJ_MAX + 1)));
 	assert_int_equal(awm_otype_from_name("commit"), AWM_OBJ_COMMIT);
 	assert_int_equal(awm_otype_from_name("tree"), AWM_OBJ_NONE);
 }
