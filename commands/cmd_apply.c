@@ -6,7 +6,7 @@
 
 static const char usage[] =
 	"usage: awm apply [--env <env>] [--to <revision>] [--dry-run] [--accept-drift]\n"
-	"                 [--force]\n"
+	"                 [--force] [--rerun-scripts]\n"
 	"\n"
 	"Move the environment's database from its applied head (what its awm_state\n"
 	"table says is applied) to the target: --to, else the environment's ref\n"
@@ -24,6 +24,8 @@ static const char usage[] =
 	"  --accept-drift       go on when the schema is not the recorded one\n"
 	"  -f, --force          take over a lock held by your own identity that has\n"
 	"                       not expired yet (a run of yours that died)\n"
+	"  --rerun-scripts      run script migrations again instead of replaying the\n"
+	"                       changes they made when they were recorded\n"
 	"\n"
 	"Exit codes: 0 done, 1 error (a failing migration, drift), 2 bad usage,\n"
 	"3 the database is locked by another run.\n";
@@ -36,6 +38,7 @@ static int exec(awm_cli *cli, int argc, char **argv)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "accept-drift", no_argument, NULL, 'a' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "rerun-scripts", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -54,6 +57,7 @@ static int exec(awm_cli *cli, int argc, char **argv)
 		case 'n': o.dry_run = 1; break;
 		case 'a': o.accept_drift = 1; break;
 		case 'f': o.force = 1; break;
+		case 'R': o.rerun_scripts = 1; break;
 		case 'h': return EXIT_OK;
 		default: return EXIT_USAGE;
 		}

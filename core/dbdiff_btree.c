@@ -103,6 +103,12 @@ int dd_pages_open(dd_pages **out, sqlite3 *db)
 		*out = p;
 		return 0;
 	}
+	/*
+	 * Inside a write transaction (an environment step) the newest pages are
+	 * in SQLite's cache, not in the file: compare through SQL instead.
+	 */
+	if (sqlite3_txn_state(db, "main") == SQLITE_TXN_WRITE)
+		goto unusable;
 	p->path = awm_strdup(fn);
 	p->fd = open(fn, O_RDONLY | O_CLOEXEC);
 	if (p->fd < 0 || fstat(p->fd, &st) < 0 || st.st_size < 100 ||

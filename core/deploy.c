@@ -3,6 +3,7 @@
  */
 #include "core/deploy.h"
 #include "core/fs.h"
+#include "core/scratch.h"
 #include "core/env.h"
 #include "core/error.h"
 
@@ -140,6 +141,7 @@ static int run_steps(awm_deploy *d, awm_repo *repo, awm_engine *e, const awm_dep
 		st.head_before = ps->head_before;
 		st.expect_schema = ps->check_schema ? &ps->expect_schema : NULL;
 		st.accept_drift = o->accept_drift;
+		st.replay_flags = o->rerun_scripts ? AWM_REPLAY_RERUN_SCRIPTS : 0;
 		st.lock = req;
 		st.release_lock = i + 1 == d->plan.nr;
 		st.subject = subj.ptr;

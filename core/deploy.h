@@ -33,6 +33,7 @@ typedef struct awm_deploy_opts {
 	int all;
 	int dry_run;              /* plan only: no lock, nothing written */
 	int accept_drift;
+	int rerun_scripts;        /* run script migrations again, not their recording */
 	int force;                /* take over a live lock of the same identity */
 	int64_t lock_ttl_ms;
 	const char *owner;        /* awm_env_lock_owner() */

@@ -134,6 +134,7 @@ typedef struct awm_step {
 	int release_lock;            /* the run's last step: drop `lock` with it, so a
 				      * run that ends well writes once less */
 	const char *subject;         /* for the payload */
+	unsigned replay_flags;       /* UP: AWM_REPLAY_* (scratch.h), e.g. rerun scripts */
 } awm_step;
 
 typedef struct awm_step_result {

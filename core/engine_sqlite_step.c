@@ -291,10 +291,11 @@ static int run_up(json_t *changes, awm_buf *captured, int *has_captured,
 		 * rather than counting it again, which would cost as much as a
 		 * good part of applying it.
 		 */
-		if ((rc = awm_replay_up(e->db, s->repo, c)) < 0)
+		if ((rc = awm_replay_up_ex(e->db, s->repo, c, s->replay_flags)) < 0)
 			return rc;
-		json_object_set_new(changes, "method", json_string(c->has_up ? "sql+changeset"
-								   : "changeset"));
+		json_object_set_new(changes, "method", json_string(
+			c->kind == AWM_KIND_SCRIPT && (s->replay_flags & AWM_REPLAY_RERUN_SCRIPTS) ?
+			"script" : c->has_up ? "sql+changeset" : "changeset"));
 		if (c->has_changeset)
 			json_object_set_new(changes, "changeset", hex(&c->changeset));
 		return 0;

@@ -56,6 +56,24 @@ test_expect_success 'a fresh checkout replays it without running Python' '
 	test_cmp expect actual
 '
 
+test_expect_success 'apply replays it without Python; --rerun-scripts runs it again' '
+	PATH="$TRASH/fakebin:$PATH" awm apply --to HEAD >out &&
+	test ! -e python-ran &&
+	sqlite3 db/dev.db "SELECT id, name, last FROM users ORDER BY id" >actual &&
+	printf "1|ada|lovelace\n2|bob|\n3|grace|\n" >expect &&
+	test_cmp expect actual &&
+	awm rollback --steps 1 >out &&
+	test_expect_code 1 env PATH="$TRASH/fakebin:$PATH" awm apply --to HEAD --rerun-scripts \
+		>out 2>err &&
+	test -e python-ran &&
+	rm python-ran &&
+	awm apply --to HEAD --rerun-scripts >out &&
+	sqlite3 db/dev.db "SELECT id, name, last FROM users ORDER BY id" >actual &&
+	test_cmp expect actual &&
+	awm history >hist &&
+	test_grep "split names" hist
+'
+
 test_expect_success 'shell scripts and executables with a shebang run too' '
 	cat >migrations/3_more.sh <<-\SH &&
 	sqlite3 "$1" "INSERT INTO users(name) VALUES('\''from sh'\'')"
