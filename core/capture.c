@@ -19,6 +19,8 @@ struct awm_capture_session {
 	sqlite3_session *sess;
 	char **names;            /* tables written, from the update hook */
 	size_t nr, alloc;
+	char **existing;         /* AWM_CAPTURE_EXISTING_ONLY: the tables to record */
+	size_t nexisting;
 };
 
 static void note_write(void *payload, int op, const char *dbname, const char *table,
@@ -37,11 +39,42 @@ static void note_write(void *payload, int op, const char *dbname, const char *ta
 	t->names[t->nr++] = awm_strdup(table);
 }
 
-/* awm's own tables (history, locks) are bookkeeping, never a migration's effect. */
+/*
+ * awm's own tables (history, locks) are bookkeeping, never a migration's
+ * effect; with AWM_CAPTURE_EXISTING_ONLY, tables made during the session
+ * are left out too.
+ */
 static int filter_table(void *ctx, const char *table)
 {
-	(void)ctx;
-	return !awm_sqlite_is_internal_table(table);
+	awm_capture_session *s = ctx;
+	size_t i;
+
+	if (awm_sqlite_is_internal_table(table))
+		return 0;
+	if (!s->existing)
+		return 1;
+	for (i = 0; i < s->nexisting; i++)
+		if (!strcmp(s->existing[i], table))
+			return 1;
+	return 0;
+}
+
+static int list_tables(awm_capture_session *s)
+{
+	sqlite3_stmt *st = NULL;
+	size_t alloc = 0;
+	int rc = sqlite3_prepare_v2(s->db, "SELECT name FROM main.sqlite_schema "
+				    "WHERE type = 'table'", -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return awm_sqlite_error(s->db, rc, "cannot list the tables");
+	AWM_ARRAY_GROW(s->existing, 1, alloc);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		AWM_ARRAY_GROW(s->existing, s->nexisting + 1, alloc);
+		s->existing[s->nexisting++] = awm_strdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	return 0;
 }
 
 /* 1 when `table` exists and has no PRIMARY KEY (so no changeset can hold it). */
@@ -77,17 +110,26 @@ void awm_capture_release(awm_capture *cap)
 
 int awm_capture_begin(awm_capture_session **out, sqlite3 *db)
 {
+	return awm_capture_begin_ex(out, db, 0);
+}
+
+int awm_capture_begin_ex(awm_capture_session **out, sqlite3 *db, unsigned flags)
+{
 	awm_capture_session *s = awm_calloc(1, sizeof(*s));
 	int rc;
 
 	s->db = db;
+	if ((flags & AWM_CAPTURE_EXISTING_ONLY) && (rc = list_tables(s)) < 0) {
+		awm_capture_abort(s);
+		return rc;
+	}
 	if ((rc = sqlite3session_create(db, "main", &s->sess)) != SQLITE_OK ||
 	    (rc = sqlite3session_attach(s->sess, NULL)) != SQLITE_OK) {
 		rc = awm_sqlite_error(db, rc, "cannot start a session");
 		awm_capture_abort(s);
 		return rc;
 	}
-	sqlite3session_table_filter(s->sess, filter_table, NULL);
+	sqlite3session_table_filter(s->sess, filter_table, s);
 	sqlite3_update_hook(db, note_write, s);
 	*out = s;
 	return 0;
@@ -104,6 +146,9 @@ void awm_capture_abort(awm_capture_session *s)
 	for (i = 0; i < s->nr; i++)
 		free(s->names[i]);
 	free(s->names);
+	for (i = 0; i < s->nexisting; i++)
+		free(s->existing[i]);
+	free(s->existing);
 	free(s);
 }
 
@@ -116,7 +161,11 @@ int awm_capture_end(awm_capture *out, awm_capture_session *s)
 	memset(out, 0, sizeof(*out));
 	awm_buf_init(&out->changeset);
 	sqlite3_update_hook(s->db, NULL, NULL);
-	if ((rc = sqlite3session_changeset(s->sess, &n, &cs)) != SQLITE_OK) {
+	if ((rc = sqlite3session_changeset(s->sess, &n, &cs)) == SQLITE_SCHEMA) {
+		rc = AWM_CAPTURE_SHAPE_CHANGED;
+		goto done;
+	}
+	if (rc != SQLITE_OK) {
 		rc = awm_sqlite_error(s->db, rc, "cannot capture the data changes");
 		goto done;
 	}
@@ -137,24 +186,47 @@ done:
 	return rc;
 }
 
-int awm_capture_script(awm_capture *out, sqlite3 *db, const char *sql,
-		       const char *file, int first_line)
+static int run_captured(awm_capture *out, sqlite3 *db, const char *sql, const char *file,
+			int first_line, unsigned flags)
 {
 	awm_capture_session *s;
 	int rc;
 
-	memset(out, 0, sizeof(*out));
-	awm_buf_init(&out->changeset);
-	if ((rc = awm_capture_begin(&s, db)) < 0)
+	if ((rc = awm_capture_begin_ex(&s, db, flags)) < 0)
 		return rc;
 	if ((rc = awm_sqlite_run_script(db, sql, file, first_line)) < 0) {
 		awm_capture_abort(s);
 		return rc;
 	}
-	if ((rc = awm_capture_end(out, s)) < 0) {
+	if ((rc = awm_capture_end(out, s)) < 0)
 		awm_error_prefix("%s", file);
+	return rc;
+}
+
+int awm_capture_script(awm_capture *out, sqlite3 *db, const char *sql,
+		       const char *file, int first_line)
+{
+	awm_buf before = AWM_BUF_INIT;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	awm_buf_init(&out->changeset);
+	/* A copy of an in-memory database is a memcpy: cheap insurance. */
+	if ((rc = awm_sqlite_serialize(&before, db)) < 0)
 		return rc;
+	rc = run_captured(out, db, sql, file, first_line, 0);
+	if (rc == AWM_CAPTURE_SHAPE_CHANGED) {
+		awm_capture_release(out);
+		if ((rc = awm_sqlite_deserialize_into(db, before.ptr, before.size)) == 0)
+			rc = run_captured(out, db, sql, file, first_line,
+					  AWM_CAPTURE_EXISTING_ONLY);
+		if (rc == AWM_CAPTURE_SHAPE_CHANGED)
+			rc = awm_error_set(AWM_ERROR, "%s: cannot capture the data changes: "
+					   "a table changed shape while rows were recorded", file);
 	}
+	awm_buf_release(&before);
+	if (rc < 0)
+		return rc;
 	if ((rc = awm_sqlite_schema_snapshot(&out->schema, db)) < 0)
 		awm_capture_release(out);
 	return rc;

@@ -308,6 +308,15 @@ static int run_up(json_t *changes, awm_buf *captured, int *has_captured,
 	}
 	if ((rc = awm_capture_end(&cap, sess)) < 0)
 		return rc;
+	if (rc == AWM_CAPTURE_SHAPE_CHANGED) {
+		/*
+		 * A table rebuild: its rows moved with a schema change, which only
+		 * a down section can undo (a rollback without one is refused).
+		 */
+		json_object_set_new(changes, "method", json_string("sql"));
+		json_object_set_new(changes, "captured", json_false());
+		return 0;
+	}
 	*has_captured = 1;
 	awm_buf_put(captured, cap.changeset.ptr, cap.changeset.size);
 	json_object_set_new(changes, "method", json_string("sql"));

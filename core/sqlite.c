@@ -58,33 +58,37 @@ fail:
 	return rc;
 }
 
+int awm_sqlite_deserialize_into(sqlite3 *db, const void *image, size_t len)
+{
+	/*
+	 * Always an in-memory image, also when empty: its pages stay one
+	 * buffer that the diff engine reads without a copy.  SQLite owns and
+	 * frees the copy (FREEONCLOSE).
+	 */
+	unsigned char *copy = sqlite3_malloc64(len ? len : 1);
+	int rc;
+
+	if (!copy)
+		return awm_error_set(AWM_ERROR, "out of memory loading a scratch database");
+	if (len)
+		memcpy(copy, image, len);
+	rc = sqlite3_deserialize(db, "main", copy, (sqlite3_int64)len, (sqlite3_int64)len,
+				 SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);
+	if (rc != SQLITE_OK)
+		return awm_sqlite_error(db, rc, "cannot load a scratch database");
+	return 0;
+}
+
 int awm_sqlite_open_image(sqlite3 **out, const void *image, size_t len)
 {
-	unsigned char *copy;
 	int rc = sqlite3_open_v2(":memory:", out, SQLITE_OPEN_READWRITE, NULL);
 
 	if (rc != SQLITE_OK) {
 		rc = awm_sqlite_error(*out, rc, "cannot open a scratch database");
 		goto fail;
 	}
-	/*
-	 * Always an in-memory image, also when empty: its pages stay one
-	 * buffer that the diff engine reads without a copy.  SQLite owns and
-	 * frees the copy (FREEONCLOSE).
-	 */
-	copy = sqlite3_malloc64(len ? len : 1);
-	if (!copy) {
-		rc = awm_error_set(AWM_ERROR, "out of memory loading a scratch database");
+	if ((rc = awm_sqlite_deserialize_into(*out, image, len)) < 0)
 		goto fail;
-	}
-	if (len)
-		memcpy(copy, image, len);
-	rc = sqlite3_deserialize(*out, "main", copy, (sqlite3_int64)len, (sqlite3_int64)len,
-				 SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);
-	if (rc != SQLITE_OK) {
-		rc = awm_sqlite_error(*out, rc, "cannot load a scratch database");
-		goto fail;
-	}
 	return 0;
 fail:
 	sqlite3_close(*out);

@@ -34,6 +34,9 @@ int awm_sqlite_open(sqlite3 **out, const char *path, int flags);
  */
 int awm_sqlite_open_image(sqlite3 **out, const void *image, size_t len);
 
+/* Replace the main database of an in-memory connection with a copy of `image`. */
+int awm_sqlite_deserialize_into(sqlite3 *db, const void *image, size_t len);
+
 /* The bytes of the main database, as a file would hold them. */
 int awm_sqlite_serialize(awm_buf *out, sqlite3 *db);
 

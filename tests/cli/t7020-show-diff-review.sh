@@ -71,7 +71,7 @@ test_expect_success 'what ALTER TABLE cannot say is a rebuild, with why and the 
 	schema_of HEAD~2 got && cat >want <<-\EOF && test_cmp want got
 	    -- table '\''posts'\'' is rebuilt: column '\''body'\'' changes from '\''TEXT NOT NULL'\'' to '\''TEXT'\''; it was:
 	    -- CREATE TABLE posts(id INTEGER PRIMARY KEY, body TEXT NOT NULL, raw BLOB, score REAL);
-	    CREATE TABLE "posts"(id INTEGER PRIMARY KEY, body TEXT, raw BLOB, score REAL);
+	    CREATE TABLE posts(id INTEGER PRIMARY KEY, body TEXT, raw BLOB, score REAL);
 	    CREATE INDEX posts_body ON posts(body);
 	    CREATE TRIGGER users_touch AFTER UPDATE ON users BEGIN SELECT 1; END;
 

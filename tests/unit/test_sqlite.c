@@ -30,6 +30,14 @@ static void test_sqlite__normalize(void **state)
 		{ "-- only a comment", "" },
 		{ "/* unterminated", "" },
 		{ "x 'unterminated  string", "x 'unterminated  string" },
+		/* The created object's own name loses quotes it does not need... */
+		{ "CREATE TABLE \"t\"(a INT)", "CREATE TABLE t(a INT)" },
+		{ "CREATE UNIQUE INDEX `ix_1` ON t(a)", "CREATE UNIQUE INDEX ix_1 ON t(a)" },
+		{ "CREATE TABLE IF NOT EXISTS [t2] (a)", "CREATE TABLE IF NOT EXISTS t2(a)" },
+		/* ...but keeps those it needs, and no other quotes change. */
+		{ "CREATE TABLE \"select\"(a)", "CREATE TABLE \"select\"(a)" },
+		{ "CREATE TABLE \"2x\"(a)", "CREATE TABLE \"2x\"(a)" },
+		{ "CREATE TABLE t(\"a\" TEXT DEFAULT \"b\")", "CREATE TABLE t(\"a\" TEXT DEFAULT \"b\")" },
 	};
 	awm_buf out = AWM_BUF_INIT;
 	size_t i;
