@@ -120,7 +120,7 @@ const char *cli_color(awm_cli *cli, const char *which)
 	static const struct { const char *name, *code; } table[] = {
 		{ C_RESET, "\033[m" }, { C_BOLD, "\033[1m" }, { C_YELLOW, "\033[33m" },
 		{ C_GREEN, "\033[32m" }, { C_RED, "\033[31m" }, { C_CYAN, "\033[36m" },
-		{ C_DIM, "\033[2m" },
+		{ C_DIM, "\033[2m" }, { C_MAGENTA, "\033[35m" }, { C_BOLD_CYAN, "\033[1;36m" },
 	};
 	size_t i;
 

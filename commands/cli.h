@@ -72,6 +72,8 @@ const char *cli_color(awm_cli *cli, const char *which);
 #define C_RED "red"
 #define C_CYAN "cyan"
 #define C_DIM "dim"
+#define C_MAGENTA "magenta"
+#define C_BOLD_CYAN "bold cyan"
 
 /* Parse a non-negative integer option; EXIT_USAGE on junk. */
 int cli_parse_count(awm_cli *cli, const char *opt, const char *arg, long *out);

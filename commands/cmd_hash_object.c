@@ -7,6 +7,7 @@
 #include "objects/commit.h"
 #include "objects/packwriter.h"
 #include "objects/schema.h"
+#include "objects/snapshot.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,8 @@ static const char usage[] =
 	"\n"
 	"  -w                   also write the objects into the store; many at once\n"
 	"                       go into one pack\n"
-	"  -t <type>            blob (default), changeset, schema or commit\n"
+	"  -t <type>            blob (default), changeset, schema, commit, page or\n"
+	"                       snapshot\n"
 	"  --stdin              read one object from standard input\n"
 	"  --stdin-paths        read file paths from standard input, one per line\n"
 	"  --no-filters         hash the bytes as they are, without CRLF conversion\n";
@@ -56,6 +58,20 @@ static int validate(const hash_ctx *h, const char *what)
 		if ((rc = awm_schema_parse(&s, h->data.ptr, h->data.size)) == 0)
 			awm_schema_free(s);
 		break;
+	case AWM_OBJ_SNAPSHOT: {
+		awm_snapshot *snap;
+
+		if ((rc = awm_snapshot_parse(&snap, h->data.ptr, h->data.size)) == 0)
+			awm_snapshot_free(snap);
+		break;
+	}
+	case AWM_OBJ_PAGE: {
+		awm_oid base;
+		int kind;
+
+		rc = awm_page_parse(&kind, &base, h->data.ptr, h->data.size);
+		break;
+	}
 	case AWM_OBJ_COMMIT:
 		if ((rc = awm_commit_parse(&c, NULL, h->data.ptr, h->data.size)) == 0)
 			awm_commit_free(c);

@@ -7,14 +7,19 @@
 #include <string.h>
 
 static const char usage[] =
-	"usage: awm show [--format=json] [--rows <n>] [<revision>]\n"
+	"usage: awm show [--format=json] [--rows <n>] [--schema-text] [<revision>]\n"
 	"\n"
 	"Show a commit (default HEAD): its header and message, the up and down\n"
-	"SQL, the schema diff against its first parent as a unified diff of the\n"
-	"canonical schema, and its data effect: per table the rows inserted,\n"
-	"updated and deleted, and the first rows.\n"
+	"SQL, the schema change against its first parent as SQL statements\n"
+	"(CREATE, ALTER TABLE, DROP; a table ALTER TABLE cannot change is shown\n"
+	"rebuilt), and its data effect: per table the rows inserted, updated and\n"
+	"deleted, and a table of the first rows with their before and after values.\n"
+	"Data and script commits show their kind, the script, and the SQL awm\n"
+	"generated for their schema change.  Colour on a terminal.\n"
 	"\n"
 	"  --rows <n>           rows to show per table (default 10)\n"
+	"  --schema-text        the schema change as a unified diff of the canonical\n"
+	"                       schema instead\n"
 	"  --format=json        the same as a JSON object (docs/json.md)\n";
 
 static int blob_text(awm_buf *out, awm_repo *repo, const awm_oid *oid)
@@ -65,31 +70,51 @@ static const awm_oid *parent_schema(awm_repo *repo, const awm_commit *c, awm_oid
 	return buf;
 }
 
-static int show_text(awm_cli *cli, const awm_commit *c, long rows)
+static int show_text(awm_cli *cli, const awm_commit *c, long rows, int schema_text)
 {
 	awm_buf out = AWM_BUF_INIT, text = AWM_BUF_INIT;
+	awm_data_changes data;
 	decorations d;
 	awm_oid ps;
 	int rc;
 
+	memset(&data, 0, sizeof(data));
 	if ((rc = decorations_load(&d, cli->repo)) < 0)
 		return rc;
 	display_commit_header(cli, &out, c, &d, "", "");
-	if (c->has_up && (rc = blob_text(&text, cli->repo, &c->up)) == 0) {
-		awm_buf_printf(&out, "\n%sUp:%s\n", cli_color(cli, C_BOLD), cli_color(cli, C_RESET));
+	if (c->kind != AWM_KIND_SQL)
+		awm_buf_printf(&out, "\n%sKind:%s %s\n", cli_color(cli, C_BOLD),
+			       cli_color(cli, C_RESET), c->kind == AWM_KIND_DATA
+			       ? "data (the up SQL runs, then the changeset is applied)"
+			       : "script (its effect is replayed; --rerun-scripts runs it again)");
+	if (c->has_script && (rc = blob_text(&text, cli->repo, &c->script)) == 0) {
+		awm_buf_printf(&out, "\n%sScript:%s\n", cli_color(cli, C_BOLD),
+			       cli_color(cli, C_RESET));
+		if (memchr(text.ptr, '\0', text.size))
+			awm_buf_printf(&out, "    (a program of %zu bytes)\n", text.size);
+		else
+			indented(&out, text.ptr);
+	}
+	if (rc == 0 && c->has_up && (rc = blob_text(&text, cli->repo, &c->up)) == 0) {
+		awm_buf_printf(&out, "\n%sUp%s:%s\n", cli_color(cli, C_BOLD),
+			       c->kind == AWM_KIND_SQL ? "" : " (generated)", cli_color(cli, C_RESET));
 		indented(&out, text.ptr);
 	}
 	if (rc == 0 && c->has_down && (rc = blob_text(&text, cli->repo, &c->down)) == 0) {
-		awm_buf_printf(&out, "\n%sDown:%s\n", cli_color(cli, C_BOLD), cli_color(cli, C_RESET));
+		awm_buf_printf(&out, "\n%sDown%s:%s\n", cli_color(cli, C_BOLD),
+			       c->kind == AWM_KIND_SQL ? "" : " (generated)", cli_color(cli, C_RESET));
 		indented(&out, text.ptr);
-	} else if (rc == 0 && c->has_up) {
+	} else if (rc == 0 && (c->has_up || c->has_changeset)) {
 		awm_buf_printf(&out, "\n%sDown:%s none; a rollback inverts the data changes\n",
 			       cli_color(cli, C_BOLD), cli_color(cli, C_RESET));
 	}
 	if (rc == 0) {
+		const awm_oid *from = parent_schema(cli->repo, c, &ps);
+
 		awm_buf_clear(&text);
-		rc = display_schema_diff(cli, &text, cli->repo, parent_schema(cli->repo, c, &ps),
-					 &c->schema);
+		rc = schema_text
+			? display_schema_diff(cli, &text, cli->repo, from, &c->schema)
+			: display_schema_changes(cli, &text, cli->repo, from, &c->schema);
 		awm_buf_printf(&out, "\n%sSchema:%s%s\n", cli_color(cli, C_BOLD),
 			       cli_color(cli, C_RESET), text.size ? "" : " unchanged");
 		awm_buf_put(&out, text.ptr, text.size);
@@ -97,12 +122,13 @@ static int show_text(awm_cli *cli, const awm_commit *c, long rows)
 	if (rc == 0) {
 		awm_buf_printf(&out, "\n%sData:%s%s\n", cli_color(cli, C_BOLD),
 			       cli_color(cli, C_RESET), c->has_changeset ? "" : " no rows changed");
-		if (c->has_changeset)
-			rc = display_changeset(cli, &out, cli->repo, &c->changeset, &c->schema,
-					       (size_t)rows);
+		if (c->has_changeset &&
+		    (rc = display_commit_changes(&data, cli->repo, c, (size_t)rows)) == 0)
+			display_data_changes(cli, &out, &data);
 	}
 	if (rc == 0)
 		fputs(out.ptr, stdout);
+	awm_data_changes_release(&data);
 	decorations_release(&d);
 	awm_buf_release(&out);
 	awm_buf_release(&text);
@@ -112,30 +138,43 @@ static int show_text(awm_cli *cli, const awm_commit *c, long rows)
 static int show_json(awm_cli *cli, const awm_commit *c, long rows)
 {
 	awm_buf text = AWM_BUF_INIT;
+	awm_data_changes data;
 	decorations d;
-	json_t *j, *data = NULL;
+	json_t *j, *changes = NULL;
+	const awm_oid *from;
 	awm_oid ps;
 	int rc;
 
+	memset(&data, 0, sizeof(data));
 	if ((rc = decorations_load(&d, cli->repo)) < 0)
 		return rc;
 	j = display_commit_json(c, &d);
+	/* Every field is always there (docs/json.md): null when there is no script. */
+	json_object_set_new(j, "up_sql", json_null());
+	json_object_set_new(j, "down_sql", json_null());
 	if (c->has_up && (rc = blob_text(&text, cli->repo, &c->up)) == 0)
-		json_object_set_new(j, "up_sql", json_string(text.ptr));
+		json_object_set_new(j, "up_sql", display_json_text(text.ptr, text.size));
 	if (rc == 0 && c->has_down && (rc = blob_text(&text, cli->repo, &c->down)) == 0)
-		json_object_set_new(j, "down_sql", json_string(text.ptr));
+		json_object_set_new(j, "down_sql", display_json_text(text.ptr, text.size));
+	if (rc == 0 && c->has_script && (rc = blob_text(&text, cli->repo, &c->script)) == 0 &&
+	    !memchr(text.ptr, '\0', text.size))
+		json_object_set_new(j, "script_text", display_json_text(text.ptr, text.size));
+	from = parent_schema(cli->repo, c, &ps);
 	if (rc == 0) {
 		awm_cli plain = *cli;
 
 		plain.color = 0;
 		awm_buf_clear(&text);
-		rc = display_schema_diff(&plain, &text, cli->repo,
-					 parent_schema(cli->repo, c, &ps), &c->schema);
-		json_object_set_new(j, "schema_diff", json_string(text.ptr));
+		rc = display_schema_diff(&plain, &text, cli->repo, from, &c->schema);
+		json_object_set_new(j, "schema_diff", display_json_text(text.ptr, text.size));
 	}
-	if (rc == 0 && c->has_changeset)
-		rc = display_changeset_json(&data, cli->repo, &c->changeset, &c->schema, (size_t)rows);
-	json_object_set_new(j, "data", data ? data : json_array());
+	if (rc == 0 && (rc = display_schema_changes_json(&changes, cli->repo, from,
+							  &c->schema)) == 0)
+		json_object_set_new(j, "schema_changes", changes);
+	if (rc == 0)
+		rc = display_commit_changes(&data, cli->repo, c, (size_t)rows);
+	json_object_set_new(j, "data", display_data_changes_json(&data));
+	awm_data_changes_release(&data);
 	decorations_release(&d);
 	awm_buf_release(&text);
 	if (rc < 0) {
@@ -150,13 +189,14 @@ static int exec(awm_cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'F' },
 		{ "rows", required_argument, NULL, 'r' },
+		{ "schema-text", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	awm_commit *commit;
 	awm_oid oid;
 	long rows = 10;
-	int c, json = 0, rc;
+	int c, json = 0, schema_text = 0, rc;
 
 	while ((c = cli_getopt(cli, argc, argv, "h", opts)) != -1) {
 		switch (c) {
@@ -169,6 +209,7 @@ static int exec(awm_cli *cli, int argc, char **argv)
 			if (cli_parse_count(cli, "--rows", optarg, &rows))
 				return EXIT_USAGE;
 			break;
+		case 's': schema_text = 1; break;
 		case 'h': return EXIT_OK;
 		default: return EXIT_USAGE;
 		}
@@ -179,7 +220,7 @@ static int exec(awm_cli *cli, int argc, char **argv)
 		return rc;
 	if ((rc = awm_commit_read(&commit, cli->repo->odb, &oid)) < 0)
 		return cli_fail(rc);
-	rc = json ? show_json(cli, commit, rows) : show_text(cli, commit, rows);
+	rc = json ? show_json(cli, commit, rows) : show_text(cli, commit, rows, schema_text);
 	awm_commit_free(commit);
 	return rc < 0 ? cli_fail(rc) : EXIT_OK;
 }

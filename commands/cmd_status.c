@@ -3,6 +3,7 @@
  * and where the branch stands against the remote.
  */
 #include "commands/commands.h"
+#include "commands/envcli.h"
 #include "commands/xfer.h"
 #include "core/refs.h"
 #include "core/walk.h"
@@ -11,7 +12,7 @@
 #include <string.h>
 
 static const char usage[] =
-	"usage: awm status [--remote <name> | --no-remote]\n"
+	"usage: awm status [--env <env>] [--remote <name> | --no-remote]\n"
 	"\n"
 	"Show the current branch and its commit, the migration files not recorded\n"
 	"yet, those edited or deleted after they were recorded, and files whose\n"
@@ -22,6 +23,9 @@ static const char usage[] =
 	"so a pull (or a rebase) comes first; the remote ref diverged, with its\n"
 	"heads; or the remote is locked ('awm lock --remote'), so wait.\n"
 	"\n"
+	"  -e, --env <env>      then the environment: its applied head against its\n"
+	"                       ref and HEAD, pending and extra migrations, drift,\n"
+	"                       and who holds its lock until when\n"
 	"  --remote <name>      compare with this remote (default 'origin', or the\n"
 	"                       only remote)\n"
 	"  --no-remote          do not contact any remote\n";
@@ -155,6 +159,7 @@ done:
 static int exec(awm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "env", required_argument, NULL, 'e' },
 		{ "remote", required_argument, NULL, 'r' },
 		{ "no-remote", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
@@ -163,11 +168,12 @@ static int exec(awm_cli *cli, int argc, char **argv)
 	awm_recorded_set rec;
 	awm_wt_status st;
 	awm_oid head;
-	const char *remote = NULL;
+	const char *remote = NULL, *env = NULL;
 	int c, has_head, rc, no_remote = 0;
 
-	while ((c = cli_getopt(cli, argc, argv, "h", opts)) != -1) {
+	while ((c = cli_getopt(cli, argc, argv, "e:h", opts)) != -1) {
 		switch (c) {
+		case 'e': env = optarg; break;
 		case 'r': remote = optarg; break;
 		case 'n': no_remote = 1; break;
 		case 'h': return EXIT_OK;
@@ -199,6 +205,11 @@ static int exec(awm_cli *cli, int argc, char **argv)
 		remote_section(cli, remote, &head, has_head);
 	awm_wt_status_release(&st);
 	awm_recorded_release(&rec);
+	if (env) {
+		printf("\n");
+		fflush(stdout);
+		return envcli_status(cli, env);
+	}
 	return EXIT_OK;
 }
 

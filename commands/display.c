@@ -11,12 +11,77 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void add_label(decorations *d, const awm_oid *oid, char *label)
+/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if invalid. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	size_t len, i;
+	unsigned cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2, cp = p[0] & 0x1fu;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3, cp = p[0] & 0x0fu;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4, cp = p[0] & 0x07u;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3fu);
+	}
+	/* No overlong forms, surrogates or code points past U+10FFFF. */
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+json_t *display_json_text(const char *s, size_t len)
+{
+	json_t *j = json_stringn(s, len);
+	awm_buf fixed = AWM_BUF_INIT;
+	size_t i = 0, n;
+
+	if (j)
+		return j;
+	/* Not UTF-8: keep the field, with U+FFFD for each byte that is not. */
+	while (i < len) {
+		if ((n = utf8_len((const unsigned char *)s + i, len - i)) > 0) {
+			awm_buf_put(&fixed, s + i, n);
+			i += n;
+		} else {
+			awm_buf_puts(&fixed, "\xef\xbf\xbd");
+			i++;
+		}
+	}
+	j = json_stringn(fixed.ptr, fixed.size);
+	awm_buf_release(&fixed);
+	return j ? j : json_string("");
+}
+
+json_t *display_json_text0(const char *s)
+{
+	return display_json_text(s ? s : "", s ? strlen(s) : 0);
+}
+
+static json_t *text(const char *s)
+{
+	return display_json_text0(s);
+}
+
+static void add_label(decorations *d, const awm_oid *oid, char *label, char kind)
 {
 	AWM_ARRAY_GROW(d->labels, d->nr + 1, d->alloc);
 	d->targets = awm_realloc(d->targets, d->alloc * sizeof(awm_oid));
+	d->kinds = awm_realloc(d->kinds, d->alloc);
 	d->labels[d->nr] = label;
 	d->targets[d->nr] = *oid;
+	d->kinds[d->nr] = kind;
 	d->nr++;
 }
 
@@ -25,13 +90,13 @@ static int collect(const char *name, const awm_oid *oid, void *payload)
 	decorations *d = payload;
 
 	if (!strncmp(name, "refs/heads/", 11))
-		add_label(d, oid, awm_strdup(name + 11));
+		add_label(d, oid, awm_strdup(name + 11), 'b');
 	else if (!strncmp(name, "refs/envs/", 10))
-		add_label(d, oid, awm_printf_alloc("env/%s", name + 10));
+		add_label(d, oid, awm_printf_alloc("env/%s", name + 10), 'e');
 	else if (!strncmp(name, "refs/remotes/", 13))
-		add_label(d, oid, awm_strdup(name + 13));
+		add_label(d, oid, awm_strdup(name + 13), 'r');
 	else
-		add_label(d, oid, awm_strdup(name));
+		add_label(d, oid, awm_strdup(name), 'o');
 	return 0;
 }
 
@@ -46,9 +111,9 @@ int decorations_load(decorations *d, awm_repo *repo)
 	if (awm_ref_lookup(&head, repo, "HEAD") == 0) {
 		if (awm_ref_symbolic_target(&target, repo, "HEAD") == 0 &&
 		    !strncmp(target.ptr, "refs/heads/", 11))
-			add_label(d, &head, awm_printf_alloc("HEAD -> %s", target.ptr + 11));
+			add_label(d, &head, awm_printf_alloc("HEAD -> %s", target.ptr + 11), 'H');
 		else
-			add_label(d, &head, awm_strdup("HEAD"));
+			add_label(d, &head, awm_strdup("HEAD"), 'H');
 	}
 	awm_buf_release(&target);
 	awm_error_clear();
@@ -73,6 +138,7 @@ void decorations_release(decorations *d)
 		free(d->labels[i]);
 	free(d->labels);
 	free(d->targets);
+	free(d->kinds);
 	awm_oidmap_release(&d->index);
 	memset(d, 0, sizeof(*d));
 }
@@ -90,6 +156,27 @@ void decorations_for(const decorations *d, const awm_oid *oid, awm_buf *out)
 			awm_buf_printf(out, "%s%s", out->size ? ", " : "", d->labels[i]);
 }
 
+void decorations_colored(awm_cli *cli, const decorations *d, const awm_oid *oid,
+			 awm_buf *out)
+{
+	uint32_t first;
+	size_t i;
+
+	awm_buf_clear(out);
+	if (!d || !awm_oidmap_get(&d->index, oid, &first))
+		return;
+	for (i = first - 1; i < d->nr; i++) {
+		const char *color;
+
+		if (!awm_oid_equal(&d->targets[i], oid) || !d->labels[i][0])
+			continue;
+		color = d->kinds[i] == 'H' ? C_BOLD_CYAN : d->kinds[i] == 'b' ? C_GREEN
+			: d->kinds[i] == 'e' ? C_MAGENTA : d->kinds[i] == 'r' ? C_RED : C_YELLOW;
+		awm_buf_printf(out, "%s%s%s%s", out->size ? ", " : "", cli_color(cli, color),
+			       d->labels[i], cli_color(cli, C_RESET));
+	}
+}
+
 json_t *decorations_json(const decorations *d, const awm_oid *oid)
 {
 	json_t *arr = json_array();
@@ -100,7 +187,7 @@ json_t *decorations_json(const decorations *d, const awm_oid *oid)
 		return arr;
 	for (i = first - 1; i < d->nr; i++)
 		if (awm_oid_equal(&d->targets[i], oid) && d->labels[i][0])
-			json_array_append_new(arr, json_string(d->labels[i]));
+			json_array_append_new(arr, text(d->labels[i]));
 	return arr;
 }
 
@@ -111,11 +198,12 @@ void display_commit_header(awm_cli *cli, awm_buf *out, const awm_commit *c,
 	const char *m, *nl;
 	size_t i;
 
-	decorations_for(d, &c->oid, &refs);
+	decorations_colored(cli, d, &c->oid, &refs);
 	awm_buf_printf(out, "%s%scommit %s%s", first, cli_color(cli, C_YELLOW),
 		       awm_oid_tohex(&c->oid).s, cli_color(cli, C_RESET));
 	if (refs.size)
-		awm_buf_printf(out, " (%s%s%s)", cli_color(cli, C_CYAN), refs.ptr,
+		awm_buf_printf(out, " %s(%s%s%s)%s", cli_color(cli, C_YELLOW),
+			       cli_color(cli, C_RESET), refs.ptr, cli_color(cli, C_YELLOW),
 			       cli_color(cli, C_RESET));
 	awm_buf_putc(out, '\n');
 	if (c->nparents > 1) {
@@ -143,8 +231,13 @@ void display_commit_header(awm_cli *cli, awm_buf *out, const awm_commit *c,
 
 static json_t *sig_json(const awm_signature *s)
 {
-	return json_pack("{s:s, s:s, s:I, s:i}", "name", s->name, "email", s->email,
-			 "time", (json_int_t)s->time, "tz_minutes", s->tz);
+	json_t *j = json_object();
+
+	json_object_set_new(j, "name", text(s->name));
+	json_object_set_new(j, "email", text(s->email));
+	json_object_set_new(j, "time", json_integer((json_int_t)s->time));
+	json_object_set_new(j, "tz_minutes", json_integer(s->tz));
+	return j;
 }
 
 static json_t *opt_oid(int has, const awm_oid *oid)
@@ -165,10 +258,10 @@ json_t *display_commit_json(const awm_commit *c, const decorations *d)
 	j = json_object();
 	json_object_set_new(j, "id", json_string(awm_oid_tohex(&c->oid).s));
 	json_object_set_new(j, "parents", parents);
-	json_object_set_new(j, "subject", json_string(subj.ptr));
-	json_object_set_new(j, "message", json_string(c->message ? c->message : ""));
-	json_object_set_new(j, "migration", c->migration ? json_string(c->migration) : json_null());
-	json_object_set_new(j, "engine", json_string(c->engine));
+	json_object_set_new(j, "subject", display_json_text(subj.ptr, subj.size));
+	json_object_set_new(j, "message", text(c->message ? c->message : ""));
+	json_object_set_new(j, "migration", c->migration ? text(c->migration) : json_null());
+	json_object_set_new(j, "engine", text(c->engine));
 	json_object_set_new(j, "author", sig_json(&c->author));
 	json_object_set_new(j, "committer", sig_json(&c->committer));
 	json_object_set_new(j, "up", opt_oid(c->has_up, &c->up));
@@ -304,15 +397,46 @@ int display_changeset_json(json_t **out, awm_repo *repo, const awm_oid *changese
 
 		for (p = t->rows.ptr; *p; p = nl + 1) {
 			nl = strchr(p, '\n');
-			json_array_append_new(rows, json_stringn(p, (size_t)(nl - p)));
+			json_array_append_new(rows, display_json_text(p, (size_t)(nl - p)));
 		}
-		json_array_append_new(*out, json_pack("{s:s, s:I, s:I, s:I, s:o}",
-			"table", t->name, "inserts", (json_int_t)t->inserts,
+		json_array_append_new(*out, json_pack("{s:o, s:I, s:I, s:I, s:o}",
+			"table", text(t->name), "inserts", (json_int_t)t->inserts,
 			"updates", (json_int_t)t->updates, "deletes", (json_int_t)t->deletes,
 			"rows", rows));
 	}
 	awm_changeset_summary_release(&sum);
 	return 0;
+}
+
+void display_indented(const char *text)
+{
+	const char *p, *nl;
+
+	for (p = text; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p);
+		printf("    %.*s\n", (int)(nl - p), p);
+		if (!*nl)
+			break;
+	}
+}
+
+void display_rows(awm_cli *cli, const char *rows, const char *indent)
+{
+	const char *p, *nl;
+
+	for (p = rows; *p; p = nl + 1) {
+		const char *color = *p == '+' ? C_GREEN : *p == '-' ? C_RED : C_YELLOW;
+
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p);
+		printf("%s%s%.*s%s\n", indent, cli_color(cli, color), (int)(nl - p), p,
+		       cli_color(cli, C_RESET));
+		if (!*nl)
+			break;
+	}
 }
 
 int display_print_json(json_t *j)

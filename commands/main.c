@@ -4,6 +4,7 @@
 #include "commands/commands.h"
 #include "core/git.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,21 +17,35 @@ static const cmd_entry *const commands[] = {
 	&cmd_log_entry,
 	&cmd_show_entry,
 	&cmd_diff_entry,
+	&cmd_blame_entry,
+	&cmd_report_entry,
 	&cmd_branch_entry,
 	&cmd_switch_entry,
 	&cmd_remote_entry,
 	&cmd_push_entry,
 	&cmd_fetch_entry,
 	&cmd_pull_entry,
-	&cmd_lock_entry,
-	&cmd_unlock_entry,
+	&cmd_checkout_entry,
+	&cmd_snapshot_entry,
 	&cmd_rev_parse_entry,
 	&cmd_reflog_entry,
+	&cmd_env_entry,
+	&cmd_plan_entry,
+	&cmd_apply_entry,
+	&cmd_rollback_entry,
+	&cmd_promote_entry,
+	&cmd_history_entry,
+	&cmd_lock_entry,
+	&cmd_unlock_entry,
+	&cmd_reset_entry,
 	&cmd_cat_object_entry,
 	&cmd_hash_object_entry,
 	&cmd_fsck_entry,
 	&cmd_gc_entry,
 	&cmd_fast_import_entry,
+	&cmd_hooks_entry,
+	&cmd_hook_entry,
+	&cmd_import_entry,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -108,7 +123,8 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-C") && i + 1 < argc) {
 			if (chdir(argv[++i]) < 0) {
-				perror(argv[i]);
+				fprintf(stderr, "error: cannot change to '%s': %s\n", argv[i],
+					strerror(errno));
 				return EXIT_USAGE;
 			}
 		} else if (!strcmp(argv[i], "--color")) {
@@ -134,12 +150,17 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (!strcmp(argv[i], "help")) {
-		if (i + 1 < argc && (cmd = find(argv[i + 1]))) {
-			fputs(cmd->usage, stdout);
+		if (i + 1 == argc) {
+			print_help(stdout);
 			return EXIT_OK;
 		}
-		print_help(stdout);
-		return i + 1 < argc ? EXIT_USAGE : EXIT_OK;
+		if (!(cmd = find(argv[i + 1]))) {
+			fprintf(stderr, "error: '%s' is not an awm command; see 'awm --help'\n",
+				argv[i + 1]);
+			return EXIT_USAGE;
+		}
+		fputs(cmd->usage, stdout);
+		return EXIT_OK;
 	}
 	if (!strcmp(argv[i], "version")) {
 		printf("awm version %s\n", AWM_VERSION);

@@ -14,15 +14,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct touched {
-	char **names;
+struct awm_capture_session {
+	sqlite3 *db;
+	sqlite3_session *sess;
+	char **names;            /* tables written, from the update hook */
 	size_t nr, alloc;
-} touched;
+	char **existing;         /* AWM_CAPTURE_EXISTING_ONLY: the tables to record */
+	size_t nexisting;
+};
 
 static void note_write(void *payload, int op, const char *dbname, const char *table,
 		       sqlite3_int64 rowid)
 {
-	touched *t = payload;
+	awm_capture_session *t = payload;
 	size_t i;
 
 	(void)op; (void)rowid;
@@ -33,6 +37,44 @@ static void note_write(void *payload, int op, const char *dbname, const char *ta
 			return;
 	AWM_ARRAY_GROW(t->names, t->nr + 1, t->alloc);
 	t->names[t->nr++] = awm_strdup(table);
+}
+
+/*
+ * awm's own tables (history, locks) are bookkeeping, never a migration's
+ * effect; with AWM_CAPTURE_EXISTING_ONLY, tables made during the session
+ * are left out too.
+ */
+static int filter_table(void *ctx, const char *table)
+{
+	awm_capture_session *s = ctx;
+	size_t i;
+
+	if (awm_sqlite_is_internal_table(table))
+		return 0;
+	if (!s->existing)
+		return 1;
+	for (i = 0; i < s->nexisting; i++)
+		if (!strcmp(s->existing[i], table))
+			return 1;
+	return 0;
+}
+
+static int list_tables(awm_capture_session *s)
+{
+	sqlite3_stmt *st = NULL;
+	size_t alloc = 0;
+	int rc = sqlite3_prepare_v2(s->db, "SELECT name FROM main.sqlite_schema "
+				    "WHERE type = 'table'", -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return awm_sqlite_error(s->db, rc, "cannot list the tables");
+	AWM_ARRAY_GROW(s->existing, 1, alloc);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		AWM_ARRAY_GROW(s->existing, s->nexisting + 1, alloc);
+		s->existing[s->nexisting++] = awm_strdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	return 0;
 }
 
 /* 1 when `table` exists and has no PRIMARY KEY (so no changeset can hold it). */
@@ -66,47 +108,126 @@ void awm_capture_release(awm_capture *cap)
 	memset(cap, 0, sizeof(*cap));
 }
 
-int awm_capture_script(awm_capture *out, sqlite3 *db, const char *sql,
-		       const char *file, int first_line)
+int awm_capture_begin(awm_capture_session **out, sqlite3 *db)
 {
-	sqlite3_session *sess = NULL;
-	touched t = { NULL, 0, 0 };
+	return awm_capture_begin_ex(out, db, 0);
+}
+
+int awm_capture_begin_ex(awm_capture_session **out, sqlite3 *db, unsigned flags)
+{
+	awm_capture_session *s = awm_calloc(1, sizeof(*s));
+	int rc;
+
+	s->db = db;
+	if ((flags & AWM_CAPTURE_EXISTING_ONLY) && (rc = list_tables(s)) < 0) {
+		awm_capture_abort(s);
+		return rc;
+	}
+	if ((rc = sqlite3session_create(db, "main", &s->sess)) != SQLITE_OK ||
+	    (rc = sqlite3session_attach(s->sess, NULL)) != SQLITE_OK) {
+		rc = awm_sqlite_error(db, rc, "cannot start a session");
+		awm_capture_abort(s);
+		return rc;
+	}
+	sqlite3session_table_filter(s->sess, filter_table, s);
+	sqlite3_update_hook(db, note_write, s);
+	*out = s;
+	return 0;
+}
+
+void awm_capture_abort(awm_capture_session *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	sqlite3_update_hook(s->db, NULL, NULL);
+	sqlite3session_delete(s->sess);
+	for (i = 0; i < s->nr; i++)
+		free(s->names[i]);
+	free(s->names);
+	for (i = 0; i < s->nexisting; i++)
+		free(s->existing[i]);
+	free(s->existing);
+	free(s);
+}
+
+int awm_capture_end(awm_capture *out, awm_capture_session *s)
+{
 	void *cs = NULL;
 	int n = 0, rc;
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
 	awm_buf_init(&out->changeset);
-	if ((rc = sqlite3session_create(db, "main", &sess)) != SQLITE_OK ||
-	    (rc = sqlite3session_attach(sess, NULL)) != SQLITE_OK) {
-		rc = awm_sqlite_error(db, rc, "cannot start a session");
+	sqlite3_update_hook(s->db, NULL, NULL);
+	if ((rc = sqlite3session_changeset(s->sess, &n, &cs)) == SQLITE_SCHEMA) {
+		rc = AWM_CAPTURE_SHAPE_CHANGED;
 		goto done;
 	}
-	sqlite3_update_hook(db, note_write, &t);
-	rc = awm_sqlite_run_script(db, sql, file, first_line);
-	sqlite3_update_hook(db, NULL, NULL);
-	if (rc < 0)
-		goto done;
-	if ((rc = sqlite3session_changeset(sess, &n, &cs)) != SQLITE_OK) {
-		rc = awm_sqlite_error(db, rc, "%s: cannot capture the data changes", file);
+	if (rc != SQLITE_OK) {
+		rc = awm_sqlite_error(s->db, rc, "cannot capture the data changes");
 		goto done;
 	}
 	awm_buf_put(&out->changeset, cs, (size_t)n);
-	for (i = 0; i < t.nr; i++) {
-		if (lacks_pk(db, t.names[i])) {
+	for (i = 0; i < s->nr; i++) {
+		if (lacks_pk(s->db, s->names[i])) {
 			out->no_pk_tables = awm_realloc(out->no_pk_tables,
 							(out->no_pk_nr + 1) * sizeof(char *));
-			out->no_pk_tables[out->no_pk_nr++] = awm_strdup(t.names[i]);
+			out->no_pk_tables[out->no_pk_nr++] = awm_strdup(s->names[i]);
 		}
 	}
-	rc = awm_sqlite_schema_snapshot(&out->schema, db);
+	rc = 0;
 done:
 	sqlite3_free(cs);
-	sqlite3session_delete(sess);
-	for (i = 0; i < t.nr; i++)
-		free(t.names[i]);
-	free(t.names);
+	awm_capture_abort(s);
 	if (rc < 0)
 		awm_capture_release(out);
-	return rc < 0 ? rc : 0;
+	return rc;
+}
+
+static int run_captured(awm_capture *out, sqlite3 *db, const char *sql, const char *file,
+			int first_line, unsigned flags)
+{
+	awm_capture_session *s;
+	int rc;
+
+	if ((rc = awm_capture_begin_ex(&s, db, flags)) < 0)
+		return rc;
+	if ((rc = awm_sqlite_run_script(db, sql, file, first_line)) < 0) {
+		awm_capture_abort(s);
+		return rc;
+	}
+	if ((rc = awm_capture_end(out, s)) < 0)
+		awm_error_prefix("%s", file);
+	return rc;
+}
+
+int awm_capture_script(awm_capture *out, sqlite3 *db, const char *sql,
+		       const char *file, int first_line)
+{
+	awm_buf before = AWM_BUF_INIT;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	awm_buf_init(&out->changeset);
+	/* A copy of an in-memory database is a memcpy: cheap insurance. */
+	if ((rc = awm_sqlite_serialize(&before, db)) < 0)
+		return rc;
+	rc = run_captured(out, db, sql, file, first_line, 0);
+	if (rc == AWM_CAPTURE_SHAPE_CHANGED) {
+		awm_capture_release(out);
+		if ((rc = awm_sqlite_deserialize_into(db, before.ptr, before.size)) == 0)
+			rc = run_captured(out, db, sql, file, first_line,
+					  AWM_CAPTURE_EXISTING_ONLY);
+		if (rc == AWM_CAPTURE_SHAPE_CHANGED)
+			rc = awm_error_set(AWM_ERROR, "%s: cannot capture the data changes: "
+					   "a table changed shape while rows were recorded", file);
+	}
+	awm_buf_release(&before);
+	if (rc < 0)
+		return rc;
+	if ((rc = awm_sqlite_schema_snapshot(&out->schema, db)) < 0)
+		awm_capture_release(out);
+	return rc;
 }

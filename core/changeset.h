@@ -40,6 +40,25 @@ int awm_changeset_summarize(awm_changeset_summary *out, const void *data, size_t
 			    sqlite3 *schema_db, size_t max_rows);
 void awm_changeset_summary_release(awm_changeset_summary *s);
 
+/*
+ * Apply a changeset (inverted first when `invert`) to the main database of
+ * `db`: any conflict stops it with AWM_ECONFLICT and a message naming the
+ * table, the key and the kind of conflict.  Outside a transaction the
+ * changes already made are rolled back; inside one (an environment step)
+ * the caller rolls back its transaction.  Triggers are off while it runs, because a
+ * changeset already holds what triggers did when it was recorded.  `what`
+ * names the changeset in messages.
+ */
+int awm_changeset_apply(sqlite3 *db, const void *data, size_t len, int invert,
+			const char *what);
+
+/*
+ * Check that every table a changeset names exists in `db` with the same
+ * number of columns and the same primary key, as sqlite3changeset_apply()
+ * would otherwise skip it without a word.  AWM_EINVALID naming the table.
+ */
+int awm_changeset_check_tables(sqlite3 *db, const void *data, size_t len, const char *what);
+
 /* Render a value as an SQL literal: 42, 1.5, 'it''s', X'00ff', NULL. */
 void awm_sql_value_format(awm_buf *out, sqlite3_value *v);
 

@@ -55,6 +55,38 @@ void awm_commit_graph_free(awm_commit_graph *g)
 	free(g);
 }
 
+/*
+ * Every position and offset in the file must point inside it, so that a
+ * damaged file (fsck's business) can make a walk wrong but never make it
+ * read outside the mapping.  One pass over the entries, cheaper than the
+ * checksum.
+ */
+static int check_positions(const awm_commit_graph *g)
+{
+	uint32_t i;
+
+	for (i = 0; i < g->count; i++) {
+		const unsigned char *e = g->data + (size_t)i * DATASZ;
+		uint32_t p1 = awm_get_be32(e), p2 = awm_get_be32(e + 4);
+
+		if ((p1 != AWM_GRAPH_NONE && p1 >= g->count) ||
+		    (p1 == AWM_GRAPH_NONE && p2 != AWM_GRAPH_NONE) ||
+		    awm_get_be32(e + 20) >= g->nsubj)
+			return -1;
+		if (p2 == AWM_GRAPH_NONE)
+			continue;
+		if (!(p2 & EXTRA) ? p2 >= g->count : (p2 & ~EXTRA) >= g->nedges)
+			return -1;
+	}
+	for (i = 0; i < g->nedges; i++)
+		if ((awm_get_be32(g->edges + (size_t)i * 4) & ~EXTRA) >= g->count)
+			return -1;
+	/* The last edge ends an octopus list, so no list runs off the end. */
+	if (g->nedges && !(awm_get_be32(g->edges + (size_t)(g->nedges - 1) * 4) & EXTRA))
+		return -1;
+	return 0;
+}
+
 static int parse_graph(awm_commit_graph *g)
 {
 	const unsigned char *p = g->map;
@@ -78,7 +110,15 @@ static int parse_graph(awm_commit_graph *g)
 	if (awm_get_be32(g->fanout + 255 * 4) != g->count ||
 	    (g->nsubj && g->subjects[g->nsubj - 1] != '\0'))
 		return -1;
-	return 0;
+	return check_positions(g);
+}
+
+static int checksum_ok(const awm_commit_graph *g)
+{
+	unsigned char sum[16];
+
+	awm_hash128(sum, g->map, g->len - 16);
+	return memcmp(sum, g->map + g->len - 16, 16) == 0;
 }
 
 awm_commit_graph *awm_repo_graph(awm_repo *repo)
@@ -107,8 +147,13 @@ awm_commit_graph *awm_repo_graph(awm_repo *repo)
 	g = awm_calloc(1, sizeof(*g));
 	g->map = m;
 	g->len = (size_t)st.st_size;
-	if (parse_graph(g) < 0) {
-		/* A damaged index is ignored here (walks read objects); fsck reports it. */
+	/*
+	 * A damaged index is ignored here (walks read objects); fsck reports
+	 * it.  The checksum is checked too: one flipped parent position would
+	 * send a walk outside its arrays, and hashing even a 100k-commit graph
+	 * takes about a millisecond.
+	 */
+	if (parse_graph(g) < 0 || !checksum_ok(g)) {
 		awm_commit_graph_free(g);
 		return NULL;
 	}
@@ -415,7 +460,8 @@ int awm_commit_graph_write(awm_repo *repo, size_t *count)
 		sorted[i].oid = c.nodes[i].oid;
 		sorted[i].idx = (uint32_t)i;
 	}
-	qsort(sorted, c.nr, sizeof(keyed), cmp_keyed);
+	if (c.nr)
+		qsort(sorted, c.nr, sizeof(keyed), cmp_keyed);
 	for (i = 0; i < c.nr; i++) {
 		order[i] = sorted[i].idx;
 		c.nodes[order[i]].pos = (uint32_t)i;
@@ -442,60 +488,85 @@ done:
 	return rc;
 }
 
-int awm_commit_graph_verify(awm_repo *repo, awm_graph_fault_cb cb, void *payload)
+int awm_commit_graph_check_file(awm_commit_graph **out, awm_repo *repo,
+				awm_graph_fault_cb cb, void *payload)
 {
-	awm_buf path = AWM_BUF_INIT, msg = AWM_BUF_INIT, subj = AWM_BUF_INIT;
+	awm_buf path = AWM_BUF_INIT, msg = AWM_BUF_INIT;
 	awm_commit_graph *g;
-	unsigned char sum[16];
-	uint32_t pos, parents[64];
 	int faults = 0;
 
+	*out = NULL;
 	graph_path(&path, repo);
 	if (!awm_fs_exists(path.ptr))
 		goto done;
 	if (!(g = awm_repo_graph(repo))) {
+		/* Opening checks its header, sizes, positions and checksum. */
 		awm_buf_printf(&msg, "'%s' is damaged; run 'awm gc' to rebuild it", path.ptr);
-		cb(msg.ptr, payload);
 		faults++;
-		goto done;
+	} else {
+		*out = g;
 	}
-	awm_hash128(sum, g->map, g->len - 16);
-	if (memcmp(sum, g->map + g->len - 16, 16)) {
-		awm_buf_printf(&msg, "'%s': checksum mismatch; run 'awm gc' to rebuild it", path.ptr);
+	if (faults)
 		cb(msg.ptr, payload);
-		faults++;
-		goto done;
+done:
+	awm_buf_release(&path);
+	awm_buf_release(&msg);
+	return faults;
+}
+
+int awm_commit_graph_agrees(const awm_commit_graph *g, uint32_t pos, const awm_commit *c)
+{
+	uint32_t parents[64];
+	awm_buf subj = AWM_BUF_INIT;
+	size_t n, i;
+	awm_oid p;
+	int ok;
+
+	n = awm_commit_graph_parents(g, pos, parents, 64);
+	awm_commit_subject(&subj, c);
+	ok = n == c->nparents && awm_commit_graph_time(g, pos) == c->committer.time &&
+	     !strcmp(awm_commit_graph_subject(g, pos), subj.ptr);
+	for (i = 0; ok && i < n && i < 64; i++) {
+		awm_commit_graph_oid(g, parents[i], &p);
+		ok = awm_oid_equal(&p, &c->parents[i]);
 	}
-	for (pos = 0; pos < g->count; pos++) {
+	awm_buf_release(&subj);
+	return ok;
+}
+
+void awm_commit_graph_disagrees_msg(awm_buf *out, awm_repo *repo, const awm_oid *oid)
+{
+	awm_buf path = AWM_BUF_INIT;
+
+	graph_path(&path, repo);
+	awm_buf_printf(out, "commit %s: '%s' disagrees with the commit; run 'awm gc' to "
+		       "rebuild it", awm_oid_tohex(oid).s, path.ptr);
+	awm_buf_release(&path);
+}
+
+int awm_commit_graph_verify(awm_repo *repo, awm_graph_fault_cb cb, void *payload)
+{
+	awm_buf msg = AWM_BUF_INIT;
+	awm_commit_graph *g;
+	uint32_t pos;
+	int faults = awm_commit_graph_check_file(&g, repo, cb, payload);
+
+	for (pos = 0; g && pos < g->count; pos++) {
 		awm_commit *c;
-		awm_oid oid, p;
-		size_t n, i;
-		int bad = 0;
+		awm_oid oid;
 
 		awm_commit_graph_oid(g, pos, &oid);
 		if (awm_commit_read(&c, repo->odb, &oid) < 0)
 			continue;   /* the object walk reports missing or damaged commits */
-		n = awm_commit_graph_parents(g, pos, parents, 64);
-		awm_commit_subject(&subj, c);
-		bad = n != c->nparents || awm_commit_graph_time(g, pos) != c->committer.time ||
-		      strcmp(awm_commit_graph_subject(g, pos), subj.ptr);
-		for (i = 0; !bad && i < n && i < 64; i++) {
-			awm_commit_graph_oid(g, parents[i], &p);
-			bad = !awm_oid_equal(&p, &c->parents[i]);
-		}
-		if (bad) {
+		if (!awm_commit_graph_agrees(g, pos, c)) {
 			awm_buf_clear(&msg);
-			awm_buf_printf(&msg, "commit %s: '%s' disagrees with the commit; "
-				       "run 'awm gc' to rebuild it", awm_oid_tohex(&oid).s, path.ptr);
+			awm_commit_graph_disagrees_msg(&msg, repo, &oid);
 			cb(msg.ptr, payload);
 			faults++;
 		}
 		awm_commit_free(c);
 	}
-done:
 	awm_error_clear();
-	awm_buf_release(&path);
 	awm_buf_release(&msg);
-	awm_buf_release(&subj);
 	return faults;
 }

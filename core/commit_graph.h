@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "core/repo.h"
+#include "objects/commit.h"
 #include "objects/oid.h"
 
 #define AWM_GRAPH_NONE UINT32_MAX
@@ -48,5 +49,20 @@ int awm_commit_graph_write(awm_repo *repo, size_t *count);
 /* Compare every entry with its commit object; one message per fault. */
 typedef void (*awm_graph_fault_cb)(const char *msg, void *payload);
 int awm_commit_graph_verify(awm_repo *repo, awm_graph_fault_cb cb, void *payload);
+
+/*
+ * The pieces of awm_commit_graph_verify, for a caller that reads every
+ * commit anyway (fsck): check the file's layout and checksum, reporting a
+ * fault through `cb`, and return the number of faults (0 or 1); `*out` is
+ * the graph when it is intact, NULL when there is none or it is damaged.
+ */
+int awm_commit_graph_check_file(awm_commit_graph **out, awm_repo *repo,
+				awm_graph_fault_cb cb, void *payload);
+
+/* 1 when entry `pos` has the parents, time and subject of commit `c`. */
+int awm_commit_graph_agrees(const awm_commit_graph *g, uint32_t pos, const awm_commit *c);
+
+/* The message for an entry that disagrees with commit `oid`. */
+void awm_commit_graph_disagrees_msg(awm_buf *out, awm_repo *repo, const awm_oid *oid);
 
 #endif

@@ -7,10 +7,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 int awm_fs_read_file(awm_buf *out, const char *path)
@@ -48,10 +50,8 @@ int awm_fs_write_all(int fd, const void *data, size_t len, const char *what)
 {
 	const char *p = data;
 
-	if (awm_fault("write")) {
-		errno = EIO;
+	if (awm_fault("write"))
 		return awm_error_os(AWM_ERROR, "cannot write '%s'", what);
-	}
 	while (len) {
 		ssize_t n = write(fd, p, len);
 
@@ -116,7 +116,7 @@ int awm_fs_write_atomic(const char *path, const void *data, size_t len,
 		rc = awm_error_os(AWM_ERROR, "cannot chmod '%s'", tmp.ptr);
 		goto done;
 	}
-	if (fsync(fd) < 0 || awm_fault("fsync")) {
+	if ((!(flags & AWM_FS_NOSYNC) && fsync(fd) < 0) || awm_fault("fsync")) {
 		rc = awm_error_os(AWM_ERROR, "cannot fsync '%s'", tmp.ptr);
 		goto done;
 	}
@@ -133,7 +133,7 @@ int awm_fs_write_atomic(const char *path, const void *data, size_t len,
 		rc = awm_error_os(AWM_ERROR, "cannot rename into '%s'", path);
 		goto done;
 	}
-	rc = awm_fs_fsync_parent(path);
+	rc = (flags & AWM_FS_NOSYNC) ? 0 : awm_fs_fsync_parent(path);
 done:
 	if (fd >= 0)
 		close(fd);
@@ -232,6 +232,28 @@ void awm_path_join(awm_buf *out, const char *a, const char *b)
 	awm_buf_puts(out, b);
 }
 
+void awm_fs_canonical(awm_buf *out, const char *path)
+{
+	char real[PATH_MAX];
+	char *copy, *slash;
+
+	awm_buf_clear(out);
+	if (realpath(path, real)) {
+		awm_buf_puts(out, real);
+		return;
+	}
+	copy = awm_strdup(path);
+	slash = strrchr(copy, '/');
+	if (!slash || slash == copy) {
+		awm_buf_puts(out, path);
+	} else {
+		*slash = '\0';
+		awm_fs_canonical(out, copy);
+		awm_buf_printf(out, "/%s", slash + 1);
+	}
+	free(copy);
+}
+
 void awm_crlf_to_lf(awm_buf *buf)
 {
 	size_t i, j;
@@ -267,10 +289,24 @@ int awm_fault(const char *point)
 
 		if (!start_ok)
 			continue;
-		if (end == '\0' || end == ',')
+		if (end == '\0' || end == ',' ||
+		    (end == '@' && (unsigned)strtoul(p + plen + 1, NULL, 10) == n)) {
+			errno = EIO;   /* callers report errno, as for a real failure */
 			return 1;
-		if (end == '@' && (unsigned)strtoul(p + plen + 1, NULL, 10) == n)
-			return 1;
+		}
 	}
 	return 0;
+}
+
+void awm_test_pause(const char *var)
+{
+	const char *v = getenv(var);
+	long ms = v ? strtol(v, NULL, 10) : 0;
+	struct timespec ts;
+
+	if (ms <= 0)
+		return;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	nanosleep(&ts, NULL);
 }

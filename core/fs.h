@@ -24,6 +24,8 @@ int awm_fs_read_file(awm_buf *out, const char *path);
  * are one step.
  */
 #define AWM_FS_EXCL 1
+/* Skip the fsyncs: for caches and temporary files that need no durability. */
+#define AWM_FS_NOSYNC 2
 int awm_fs_write_atomic(const char *path, const void *data, size_t len,
 			mode_t mode, int flags);
 
@@ -46,14 +48,28 @@ int awm_fs_rm_rf(const char *path);
 /* `out` = a "/" b, without doubling the separator. */
 void awm_path_join(awm_buf *out, const char *a, const char *b);
 
+/*
+ * The real path of `path` (symbolic links resolved), which need not exist:
+ * the real path of its longest existing ancestor, with the rest appended.
+ */
+void awm_fs_canonical(awm_buf *out, const char *path);
+
 /* Replace every CRLF pair in `buf` with LF. */
 void awm_crlf_to_lf(awm_buf *buf);
 
 /*
  * Fault injection for tests.  When AWM_FAULT names `point` (a comma-separated
  * list of "point" or "point@N" entries, N counting calls from 1), the call
- * returns 1 and the caller behaves as if the operation failed.
+ * returns 1 with errno set to EIO, and the caller behaves as if the
+ * operation failed.
  */
 int awm_fault(const char *point);
+
+/*
+ * Test hook: sleep for the number of milliseconds in environment variable
+ * `var`, if set.  Lets tests hold a lock long enough to race against it
+ * without depending on how fast the machine is.
+ */
+void awm_test_pause(const char *var);
 
 #endif

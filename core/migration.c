@@ -10,25 +10,54 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+int awm_migration_is_sql(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n >= 4 && !strcmp(name + n - 4, ".sql");
+}
+
+static int phrase_ok(const char *p, const char *end)
+{
+	if (p == end)
+		return 0;
+	for (; p < end; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
+			return 0;
+	return 1;
+}
 
 int awm_migration_name_check(const char *name)
 {
-	const char *p = name;
-	size_t n = strlen(name);
+	const char *p = name, *dot = strrchr(name, '.'), *q;
+	int sql = awm_migration_is_sql(name);
 
-	if (n < 7 || strcmp(name + n - 4, ".sql"))
+	if (sql && strlen(name) < 7)
 		return awm_error_set(AWM_EINVALID, "'%s' does not end in '.sql'", name);
 	if (!isdigit((unsigned char)*p))
 		goto bad;
 	while (isdigit((unsigned char)*p))
 		p++;
-	if (*p++ != '_' || p == name + n - 4)
+	if (*p++ != '_' || !dot || dot < p || !phrase_ok(p, dot))
 		goto bad;
-	for (; p < name + n - 4; p++)
-		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
+	for (q = dot + 1; *q; q++)
+		if (!isalnum((unsigned char)*q))
 			goto bad;
+	if (!dot[1])
+		goto bad;
+	if (!sql && !strcasecmp(dot, ".sql"))
+		return awm_error_set(AWM_EINVALID, "migration file name '%s' ends in '%s'; "
+				     "SQL migrations end in '.sql', in lower case: rename it",
+				     name, dot);
 	return 0;
 bad:
+	if (!sql)
+		return awm_error_set(AWM_EINVALID, "script migration name '%s' is not "
+				     "<version>_<phrase>.<ext> (digits, '_', then letters, digits, "
+				     "'_' or '-', then an extension such as .py); rename it", name);
 	return awm_error_set(AWM_EINVALID, "migration file name '%s' is not "
 			     "<version>_<phrase>.sql (digits, '_', then letters, digits, "
 			     "'_' or '-'); rename it, or create files with 'awm new'", name);
@@ -104,6 +133,25 @@ int awm_migration_parse(awm_migration *out, const char *path, const char *text, 
 	return 0;
 }
 
+/* A program: its bytes (text with CRLF made LF) and their blob id. */
+static void load_script(awm_migration *out, const char *path, awm_buf *bytes)
+{
+	const char *slash = strrchr(path, '/');
+	size_t probe = bytes->size < 8000 ? bytes->size : 8000;
+
+	memset(out, 0, sizeof(*out));
+	awm_buf_init(&out->up);
+	awm_buf_init(&out->down);
+	out->path = awm_strdup(path);
+	out->name = awm_strdup(slash ? slash + 1 : path);
+	out->is_script = 1;
+	if (!memchr(bytes->ptr, '\0', probe))
+		awm_crlf_to_lf(bytes);
+	out->script = *bytes;
+	awm_buf_init(bytes);
+	awm_oid_hash(&out->script_oid, AWM_OBJ_BLOB, out->script.ptr, out->script.size);
+}
+
 int awm_migration_load(awm_migration *out, awm_repo *repo, const char *name)
 {
 	awm_buf dir = AWM_BUF_INIT, rel = AWM_BUF_INIT, path = AWM_BUF_INIT, text = AWM_BUF_INIT;
@@ -114,10 +162,14 @@ int awm_migration_load(awm_migration *out, awm_repo *repo, const char *name)
 	awm_repo_migrations_rel(&rel, repo);
 	awm_path_join(&path, dir.ptr, name);
 	if ((rc = awm_fs_read_file(&text, path.ptr)) == 0) {
-		awm_crlf_to_lf(&text);
 		awm_buf_clear(&path);
 		awm_path_join(&path, rel.ptr, name);
-		rc = awm_migration_parse(out, path.ptr, text.ptr, text.size);
+		if (awm_migration_is_sql(name)) {
+			awm_crlf_to_lf(&text);
+			rc = awm_migration_parse(out, path.ptr, text.ptr, text.size);
+		} else {
+			load_script(out, path.ptr, &text);
+		}
 	}
 	awm_buf_release(&dir);
 	awm_buf_release(&rel);
@@ -132,7 +184,32 @@ void awm_migration_release(awm_migration *m)
 	free(m->name);
 	awm_buf_release(&m->up);
 	awm_buf_release(&m->down);
+	awm_buf_release(&m->script);
 	memset(m, 0, sizeof(*m));
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n > k && !strcmp(s + n - k, suffix);
+}
+
+/* A versioned program: a digit first, then .py, .sh, or an executable file. */
+static int is_script_candidate(const awm_buf *dir, const char *name)
+{
+	awm_buf path = AWM_BUF_INIT;
+	struct stat st;
+	int yes;
+
+	if (!isdigit((unsigned char)name[0]) || ends_with(name, "~"))
+		return 0;
+	if (ends_with(name, ".py") || ends_with(name, ".sh"))
+		return 1;
+	awm_path_join(&path, dir->ptr, name);
+	yes = stat(path.ptr, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
+	awm_buf_release(&path);
+	return yes;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -151,18 +228,19 @@ int awm_migration_list(char ***names, size_t *n, awm_repo *repo)
 	*n = 0;
 	awm_repo_migrations_dir(&dir, repo);
 	d = opendir(dir.ptr);
-	awm_buf_release(&dir);
-	if (!d)
+	if (!d) {
+		awm_buf_release(&dir);
 		return 0;   /* no folder yet: no migrations */
+	}
 	while ((e = readdir(d))) {
-		size_t len = strlen(e->d_name);
-
-		if (e->d_name[0] == '.' || len < 5 || strcmp(e->d_name + len - 4, ".sql"))
+		if (e->d_name[0] == '.' || !(awm_migration_is_sql(e->d_name) ||
+					     is_script_candidate(&dir, e->d_name)))
 			continue;
 		AWM_ARRAY_GROW(*names, *n + 1, alloc);
 		(*names)[(*n)++] = awm_strdup(e->d_name);
 	}
 	closedir(d);
+	awm_buf_release(&dir);
 	if (*n)
 		qsort(*names, *n, sizeof(char *), cmp_str);
 	return 0;

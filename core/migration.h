@@ -1,14 +1,21 @@
 /*
- * Migration files: `<version>_<phrase>.sql` in the migrations folder, with
- * an up section and an optional down section:
+ * Migration files in the migrations folder.  SQL migrations are
+ * `<version>_<phrase>.sql`, with an up section and an optional down
+ * section:
  *
  *   -- awm:up
  *   CREATE TABLE ...;
  *   -- awm:down
  *   DROP TABLE ...;
  *
+ * Script migrations are programs named `<version>_<phrase>.<ext>`: *.py
+ * (run by python3), *.sh (run by sh), or any executable file (see
+ * script.h).  Only files whose name starts with a digit are taken for
+ * scripts, so helpers without a version may live beside them.
+ *
  * Text is read with CRLF turned into LF, so a Windows checkout records the
- * same blobs.
+ * same blobs; a script holding a NUL byte (a compiled program) is kept
+ * byte for byte.
  */
 #ifndef AWM_MIGRATION_H
 #define AWM_MIGRATION_H
@@ -30,12 +37,32 @@ typedef struct awm_migration {
 	int up_line;         /* file line where the up text starts */
 	int down_line;
 	awm_oid up_oid, down_oid;   /* blob ids of the sections */
+	/*
+	 * Where the section texts came from, when not from `path` (awm import:
+	 * another tool's files); messages name these with up_line and
+	 * down_line counted in them.  Borrowed: NULL, or kept alive by the
+	 * caller while the migration is in use.
+	 */
+	const char *up_file, *down_file;
+	int is_script;              /* a program, not SQL: only `script` is set */
+	awm_buf script;             /* the program's bytes */
+	awm_oid script_oid;
 } awm_migration;
 
-/* 0 when `name` is "<digits>_<phrase>.sql" with a phrase of [A-Za-z0-9_-]. */
+/* 1 when `name` names a SQL migration (it ends in .sql). */
+int awm_migration_is_sql(const char *name);
+
+/*
+ * 0 when `name` is "<digits>_<phrase>.sql", or "<digits>_<phrase>.<ext>"
+ * for a script, with a phrase of [A-Za-z0-9_-] and an ext of [A-Za-z0-9].
+ */
 int awm_migration_name_check(const char *name);
 
-/* Parse text (already CRLF-normalised) of the file at `path`. */
+/*
+ * Parse text (already CRLF-normalised) of the file at `path`.  `out` must be
+ * released with awm_migration_release() even when this fails: the path and
+ * name are set first, so that callers can name the file.
+ */
 int awm_migration_parse(awm_migration *out, const char *path, const char *text, size_t len);
 
 /* Read and parse `<migrations dir>/<name>`. */
@@ -43,7 +70,11 @@ int awm_migration_load(awm_migration *out, awm_repo *repo, const char *name);
 
 void awm_migration_release(awm_migration *m);
 
-/* The *.sql file names in the migrations folder, sorted (caller frees). */
+/*
+ * The migration file names in the migrations folder, sorted (caller
+ * frees): every *.sql file, and every script candidate (a name starting
+ * with a digit that ends in .py or .sh or is an executable file).
+ */
 int awm_migration_list(char ***names, size_t *n, awm_repo *repo);
 void awm_migration_list_free(char **names, size_t n);
 

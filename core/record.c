@@ -8,7 +8,10 @@
 #include "core/git.h"
 #include "core/migration.h"
 #include "core/refs.h"
+#include "core/delta.h"
+#include "core/fs.h"
 #include "core/scratch.h"
+#include "core/script.h"
 #include "core/sqlite.h"
 #include "core/sqlite_schema.h"
 #include "core/worktree.h"
@@ -67,11 +70,11 @@ static int check_worktree(awm_wt_status *st)
 
 static void subject_from_name(awm_buf *out, const char *name)
 {
-	const char *p = strchr(name, '_');
+	const char *p = strchr(name, '_'), *dot = strrchr(name, '.');
 	size_t i;
 
 	awm_buf_clear(out);
-	awm_buf_put(out, p + 1, strlen(p + 1) - 4);   /* drop version and ".sql" */
+	awm_buf_put(out, p + 1, (size_t)(dot - p - 1));   /* drop version and extension */
 	for (i = 0; i < out->size; i++)
 		if (out->ptr[i] == '_')
 			out->ptr[i] = ' ';
@@ -109,7 +112,8 @@ static int check_down(char **warning, sqlite3 *db, const awm_migration *m,
 
 	if ((rc = awm_sqlite_exec(db, "SAVEPOINT awm_down_check")) < 0)
 		return rc;
-	rc = awm_sqlite_run_script(db, m->down.ptr, m->path, m->down_line);
+	rc = awm_sqlite_run_script(db, m->down.ptr, m->down_file ? m->down_file : m->path,
+				   m->down_line);
 	if (rc < 0) {
 		awm_error_prefix("the down section fails");
 		goto done;
@@ -120,7 +124,8 @@ static int check_down(char **warning, sqlite3 *db, const awm_migration *m,
 	awm_oid_hash(&got, AWM_OBJ_SCHEMA, payload.ptr, payload.size);
 	if (!awm_oid_equal(&got, parent_schema))
 		*warning = awm_printf_alloc("%s: the down section does not restore the "
-					    "schema of the previous migration", m->path);
+					    "schema of the previous migration",
+					    m->down_file ? m->down_file : m->path);
 done:
 	awm_sqlite_exec(db, "ROLLBACK TO awm_down_check");
 	awm_sqlite_exec(db, "RELEASE awm_down_check");
@@ -134,73 +139,53 @@ static int refuse_no_pk(const awm_migration *m, const awm_capture *cap)
 	return awm_error_set(AWM_EINVALID, "%s changes rows of table '%s', which has no "
 			     "primary key, so awm cannot record those changes for a rollback; "
 			     "give the table a primary key or write a down section",
-			     m->path, cap->no_pk_tables[0]);
+			     m->up_file ? m->up_file : m->path, cap->no_pk_tables[0]);
 }
 
-typedef struct batch {
+struct awm_record_batch {
 	awm_repo *repo;
 	awm_packwriter *pw;
 	sqlite3 *db;                 /* the state after the last recorded commit */
 	awm_oid parent, parent_schema;
 	int has_parent;
+	awm_oid old_head;            /* HEAD when the batch started, for the CAS */
+	int had_head;
 	awm_signature who;
 	char *gitcommit;
 	const awm_record_opts *opts;
-	awm_record_result *res;
-} batch;
+	awm_record_result res;
+};
 
-static int record_one(batch *b, const char *name)
+/*
+ * The common end of recording one migration: parent, identity, message,
+ * schema; the commit goes into the batch and its summary into the result.
+ * Takes `warning`.  `message` NULL: opts->message, else from the file name.
+ */
+static int finish(awm_record_batch *b, awm_commit *c, const awm_migration *m,
+		  const char *message, awm_schema *schema, char *warning,
+		  size_t inserts, size_t updates, size_t deletes)
 {
-	awm_migration m;
-	awm_capture cap;
-	awm_commit *c = awm_commit_new();
 	awm_buf subj = AWM_BUF_INIT, msg = AWM_BUF_INIT, payload = AWM_BUF_INIT;
 	awm_recorded_commit *out;
-	char *warning = NULL;
 	int rc;
-
-	memset(&cap, 0, sizeof(cap));
-	if ((rc = awm_migration_load(&m, b->repo, name)) < 0)
-		goto done;
-	if ((rc = awm_capture_script(&cap, b->db, m.up.ptr, m.path, m.up_line)) < 0)
-		goto done;
-	if (cap.no_pk_nr && !m.has_down) {
-		rc = refuse_no_pk(&m, &cap);
-		goto done;
-	}
-	if (m.has_down && (rc = check_down(&warning, b->db, &m, &b->parent_schema)) < 0)
-		goto done;
 
 	if (b->has_parent)
 		awm_commit_add_parent(c, &b->parent);
-	if ((rc = awm_packwriter_add(b->pw, &c->up, AWM_OBJ_BLOB, m.up.ptr, m.up.size)) < 0)
-		goto done;
-	c->has_up = 1;
-	if (m.has_down) {
-		if ((rc = awm_packwriter_add(b->pw, &c->down, AWM_OBJ_BLOB, m.down.ptr,
-					     m.down.size)) < 0)
-			goto done;
-		c->has_down = 1;
-	}
-	if (cap.changeset.size) {
-		if ((rc = awm_packwriter_add(b->pw, &c->changeset, AWM_OBJ_CHANGESET,
-					     cap.changeset.ptr, cap.changeset.size)) < 0)
-			goto done;
-		c->has_changeset = 1;
-	}
-	awm_schema_serialize(&payload, cap.schema);
+	awm_schema_serialize(&payload, schema);
 	if ((rc = awm_packwriter_add(b->pw, &c->schema, AWM_OBJ_SCHEMA, payload.ptr,
 				     payload.size)) < 0)
 		goto done;
 	c->engine = awm_strdup("sqlite");
-	c->migration = awm_strdup(m.path);
+	c->migration = awm_strdup(m->path);
 	awm_signature_copy(&c->author, &b->who);
 	awm_signature_copy(&c->committer, &b->who);
 	c->gitcommit = b->gitcommit ? awm_strdup(b->gitcommit) : NULL;
-	if (b->opts && b->opts->message && *b->opts->message) {
+	if (message && *message) {
+		awm_buf_puts(&msg, message);
+	} else if (b->opts && b->opts->message && *b->opts->message) {
 		awm_buf_puts(&msg, b->opts->message);
 	} else {
-		subject_from_name(&subj, m.name);
+		subject_from_name(&subj, m->name);
 		awm_buf_puts(&msg, subj.ptr);
 	}
 	awm_buf_rtrim(&msg);
@@ -212,30 +197,121 @@ static int record_one(batch *b, const char *name)
 				     payload.size)) < 0)
 		goto done;
 
-	b->res->commits = awm_realloc(b->res->commits,
-				      (b->res->nr + 1) * sizeof(awm_recorded_commit));
-	out = &b->res->commits[b->res->nr++];
+	b->res.commits = awm_realloc(b->res.commits,
+				     (b->res.nr + 1) * sizeof(awm_recorded_commit));
+	out = &b->res.commits[b->res.nr++];
 	memset(out, 0, sizeof(*out));
 	out->oid = c->oid;
-	out->path = awm_strdup(m.path);
+	out->schema = c->schema;
+	out->path = awm_strdup(m->path);
 	awm_commit_subject(&subj, c);
 	out->subject = awm_buf_detach(&subj);
 	out->warning = warning;
 	warning = NULL;
-	count_rows(out, &cap.changeset);
+	out->inserts = inserts;
+	out->updates = updates;
+	out->deletes = deletes;
 	b->parent = c->oid;
 	b->parent_schema = c->schema;
 	b->has_parent = 1;
 done:
-	if (rc < 0 && m.path)
-		awm_error_prefix("nothing was recorded");
 	free(warning);
-	awm_capture_release(&cap);
-	awm_migration_release(&m);
-	awm_commit_free(c);
 	awm_buf_release(&subj);
 	awm_buf_release(&msg);
 	awm_buf_release(&payload);
+	return rc;
+}
+
+static int add_blob(awm_record_batch *b, awm_oid *id, int *has, const awm_buf *data,
+		    awm_otype type)
+{
+	*has = data->size > 0;
+	return *has ? awm_packwriter_add(b->pw, id, type, data->ptr, data->size) : 0;
+}
+
+static int record_sql(awm_record_batch *b, awm_commit *c, const awm_migration *m,
+		      const char *message)
+{
+	awm_capture cap;
+	awm_recorded_commit counts;
+	char *warning = NULL;
+	int rc;
+
+	memset(&cap, 0, sizeof(cap));
+	memset(&counts, 0, sizeof(counts));
+	if ((rc = awm_capture_script(&cap, b->db, m->up.ptr, m->up_file ? m->up_file : m->path,
+				     m->up_line)) < 0)
+		goto done;
+	if (cap.no_pk_nr && !m->has_down) {
+		rc = refuse_no_pk(m, &cap);
+		goto done;
+	}
+	if (m->has_down && (rc = check_down(&warning, b->db, m, &b->parent_schema)) < 0)
+		goto done;
+	if ((rc = add_blob(b, &c->up, &c->has_up, &m->up, AWM_OBJ_BLOB)) < 0 ||
+	    (m->has_down && (rc = add_blob(b, &c->down, &c->has_down, &m->down,
+					   AWM_OBJ_BLOB)) < 0) ||
+	    (rc = add_blob(b, &c->changeset, &c->has_changeset, &cap.changeset,
+			   AWM_OBJ_CHANGESET)) < 0)
+		goto done;
+	count_rows(&counts, &cap.changeset);
+	rc = finish(b, c, m, message, cap.schema, warning, counts.inserts, counts.updates,
+		    counts.deletes);
+	warning = NULL;
+done:
+	free(warning);
+	awm_capture_release(&cap);
+	return rc;
+}
+
+/*
+ * A script migration: the program runs on a file copy of the batch's
+ * state, which then moves to what it left (script.h).  What it did is
+ * recorded like `commit --from-db` records a database: up SQL for schema
+ * changes, a changeset for rows, a down SQL.
+ */
+static int record_script(awm_record_batch *b, awm_commit *c, const awm_migration *m,
+			 const char *message)
+{
+	awm_buf dir = AWM_BUF_INIT, path = AWM_BUF_INIT;
+	awm_db_delta d;
+	int rc;
+
+	memset(&d, 0, sizeof(d));
+	awm_repo_migrations_dir(&dir, b->repo);
+	awm_path_join(&path, dir.ptr, m->name);
+	if ((rc = awm_script_check_runnable(path.ptr, m->path)) < 0 ||
+	    (rc = awm_script_capture(&d, b->repo, b->db, path.ptr, m->path, 0)) < 0)
+		goto done;
+	c->kind = AWM_KIND_SCRIPT;
+	if ((rc = add_blob(b, &c->script, &c->has_script, &m->script, AWM_OBJ_BLOB)) < 0 ||
+	    (rc = add_blob(b, &c->up, &c->has_up, &d.up_sql, AWM_OBJ_BLOB)) < 0 ||
+	    (rc = add_blob(b, &c->down, &c->has_down, &d.down_sql, AWM_OBJ_BLOB)) < 0 ||
+	    (rc = add_blob(b, &c->changeset, &c->has_changeset, &d.diff.changeset,
+			   AWM_OBJ_CHANGESET)) < 0)
+		goto done;
+	rc = finish(b, c, m, message, d.schema, d.warning ? awm_strdup(d.warning) : NULL,
+		    d.diff.inserts, d.diff.updates, d.diff.deletes);
+done:
+	awm_db_delta_release(&d);
+	awm_buf_release(&dir);
+	awm_buf_release(&path);
+	return rc;
+}
+
+static int record_one(awm_record_batch *b, const awm_migration *m, const char *message)
+{
+	awm_commit *c = awm_commit_new();
+	int rc = m->is_script ? record_script(b, c, m, message) : record_sql(b, c, m, message);
+
+	/*
+	 * A statement that fails is the migration's error, even a UNIQUE or
+	 * CHECK constraint (which SQLite's wrapper reports as a conflict): exit
+	 * 1, not 4, which means the branch moved or a rebase is needed.
+	 */
+	if (rc == AWM_ECONFLICT)
+		rc = AWM_EINVALID;
+	awm_commit_free(c);
 	return rc;
 }
 
@@ -259,7 +335,7 @@ static int parent_schema(awm_oid *out, awm_repo *repo, const awm_oid *parent, in
 	return 0;
 }
 
-static int start_batch(batch *b, awm_repo *repo)
+static int start_batch(awm_record_batch *b, awm_repo *repo)
 {
 	awm_buf head = AWM_BUF_INIT;
 	int rc;
@@ -270,6 +346,8 @@ static int start_batch(batch *b, awm_repo *repo)
 		return rc;
 	awm_error_clear();
 	b->has_parent = rc == 0;
+	b->old_head = b->parent;
+	b->had_head = b->has_parent;
 	if ((rc = parent_schema(&b->parent_schema, repo, &b->parent, b->has_parent)) < 0)
 		return rc;
 	if ((rc = awm_git_identity(&b->who, repo->root)) < 0)
@@ -282,7 +360,7 @@ static int start_batch(batch *b, awm_repo *repo)
 	return awm_packwriter_new(&b->pw, repo->odb, LOOSE_LIMIT, 0);
 }
 
-static void end_batch(batch *b)
+static void end_batch(awm_record_batch *b)
 {
 	sqlite3_close(b->db);
 	awm_packwriter_free(b->pw);
@@ -290,8 +368,8 @@ static void end_batch(batch *b)
 	free(b->gitcommit);
 }
 
-static int update_branch(awm_repo *repo, awm_record_result *res, const batch *b,
-			 const awm_oid *old_head, int had_head)
+static int update_branch(awm_repo *repo, awm_record_result *res,
+			 const awm_record_batch *b, const awm_oid *old_head, int had_head)
 {
 	awm_buf target = AWM_BUF_INIT, reason = AWM_BUF_INIT;
 	awm_oid zero;
@@ -315,51 +393,101 @@ static int update_branch(awm_repo *repo, awm_record_result *res, const batch *b,
 	return rc;
 }
 
+int awm_record_batch_new(awm_record_batch **out, awm_repo *repo,
+			 const awm_record_opts *opts)
+{
+	awm_record_batch *b = awm_calloc(1, sizeof(*b));
+	int rc;
+
+	b->opts = opts;
+	if ((rc = start_batch(b, repo)) < 0) {
+		awm_record_batch_free(b);
+		return rc;
+	}
+	*out = b;
+	return 0;
+}
+
+int awm_record_batch_add(awm_record_batch *b, const awm_migration *m, const char *message)
+{
+	return record_one(b, m, message);
+}
+
+const awm_record_result *awm_record_batch_result(const awm_record_batch *b)
+{
+	return &b->res;
+}
+
+sqlite3 *awm_record_batch_db(awm_record_batch *b)
+{
+	return b->db;
+}
+
+int awm_record_batch_commit(awm_record_batch *b)
+{
+	int rc;
+
+	if (b->res.nr == 0)
+		return 0;
+	/* Objects first, durable; then the state cache; then the branch. */
+	if ((rc = awm_packwriter_commit(b->pw, NULL)) < 0)
+		return rc;
+	awm_scratch_save(b->repo, &b->parent, b->db);
+	awm_error_clear();
+	return update_branch(b->repo, &b->res, b, &b->old_head, b->had_head);
+}
+
+void awm_record_batch_take(awm_record_result *out, awm_record_batch *b)
+{
+	*out = b->res;
+	memset(&b->res, 0, sizeof(b->res));
+}
+
+void awm_record_batch_free(awm_record_batch *b)
+{
+	if (!b)
+		return;
+	end_batch(b);
+	awm_record_result_release(&b->res);
+	free(b);
+}
+
 int awm_record_migrations(awm_record_result *out, awm_repo *repo, const awm_record_opts *opts)
 {
 	awm_recorded_set rec;
 	awm_wt_status st;
-	batch b;
-	awm_oid old_head;
-	int had_head;
+	awm_record_batch *b = NULL;
 	size_t i, total = 0, done_n = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	memset(&b, 0, sizeof(b));
 	memset(&rec, 0, sizeof(rec));
 	memset(&st, 0, sizeof(st));
-	b.opts = opts;
-	b.res = out;
-	if ((rc = start_batch(&b, repo)) < 0)
+	if ((rc = awm_record_batch_new(&b, repo, opts)) < 0)
 		goto done;
-	old_head = b.parent;
-	had_head = b.has_parent;
-	if ((rc = awm_recorded_load(&rec, repo, had_head ? &old_head : NULL)) < 0 ||
+	if ((rc = awm_recorded_load(&rec, repo, b->had_head ? &b->old_head : NULL)) < 0 ||
 	    (rc = awm_worktree_status(&st, repo, &rec)) < 0 ||
 	    (rc = check_worktree(&st)) < 0)
 		goto done;
 	for (i = 0; i < st.nr; i++)
 		total += st.items[i].state == AWM_WT_NEW;
 	for (i = 0; i < st.nr && rc == 0; i++) {
+		awm_migration m;
+
 		if (st.items[i].state != AWM_WT_NEW)
 			continue;
-		rc = record_one(&b, st.items[i].name);
+		if ((rc = awm_migration_load(&m, repo, st.items[i].name)) < 0)
+			break;
+		if ((rc = awm_record_batch_add(b, &m, NULL)) < 0)
+			awm_error_prefix("nothing was recorded");
+		awm_migration_release(&m);
 		if (opts && opts->progress)
 			opts->progress("Recording migrations", ++done_n, total, opts->payload);
 	}
-	if (rc < 0 || out->nr == 0)
-		goto done;
-	/* Objects first, durable; then the state cache; then the branch. */
-	if ((rc = awm_packwriter_commit(b.pw, NULL)) < 0)
-		goto done;
-	awm_scratch_save(repo, &b.parent, b.db);
-	awm_error_clear();
-	rc = update_branch(repo, out, &b, &old_head, had_head);
+	if (rc == 0 && (rc = awm_record_batch_commit(b)) == 0)
+		awm_record_batch_take(out, b);
 done:
-	if (rc < 0)
-		awm_record_result_release(out);
-	end_batch(&b);
+	awm_record_batch_free(b);
 	awm_recorded_release(&rec);
 	awm_wt_status_release(&st);
 	return rc;

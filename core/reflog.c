@@ -53,7 +53,18 @@ int awm_reflog_append(awm_repo *repo, const char *name, const awm_oid *old_oid,
 		goto done;
 	}
 	/* One write(2) of one line: appends from concurrent writers never interleave. */
-	rc = awm_fs_write_all(fd, line.ptr, line.size, path.ptr);
+	if ((rc = awm_fs_write_all(fd, line.ptr, line.size, path.ptr)) < 0)
+		goto done;
+	/*
+	 * Durable before the ref moves (the caller renames after this), so a
+	 * crash can leave an entry for a move not made but never a move
+	 * without its entry.
+	 */
+	if (awm_fault("fsync-reflog"))
+		errno = EIO;
+	else if (fdatasync(fd) == 0)
+		goto done;
+	rc = awm_error_os(AWM_ERROR, "cannot fsync reflog '%s'", path.ptr);
 done:
 	if (fd >= 0)
 		close(fd);

@@ -200,20 +200,25 @@ done:
 	return rc;
 }
 
-/* Remove now-empty folders between a deleted ref and refs/. */
+/*
+ * Remove the folders a deleted ref leaves empty, up to but not including
+ * refs/<kind> (refs/heads stays even when the last branch goes).
+ */
 static void prune_dirs(awm_repo *repo, const char *name)
 {
+	const char *kind_end = strchr(name + strlen("refs/"), '/');
 	awm_buf path = AWM_BUF_INIT;
+	size_t keep;
 	char *slash;
 
+	if (strncmp(name, "refs/", 5) || !kind_end)
+		return;
+	keep = strlen(repo->dir) + 1 + (size_t)(kind_end - name);
 	awm_repo_path(&path, repo, name);
-	while ((slash = strrchr(path.ptr, '/'))) {
+	while ((slash = strrchr(path.ptr, '/')) && (size_t)(slash - path.ptr) > keep) {
 		*slash = '\0';
-		path.size = (size_t)(slash - path.ptr);
-		if (path.size <= strlen(repo->dir) + 5 || rmdir(path.ptr) < 0)
-			break;
-		if (strlen(path.ptr) <= strlen(repo->dir) + strlen("/refs/heads"))
-			break;
+		if (rmdir(path.ptr) < 0)
+			break;   /* not empty */
 	}
 	awm_buf_release(&path);
 }
@@ -235,7 +240,9 @@ int awm_ref_delete(awm_repo *repo, const char *name, const awm_oid *old_oid,
 		goto done;
 	}
 	awm_repo_path(&path, repo, name);
-	if ((rc = awm_lockfile_acquire(&lk, path.ptr, AWM_LOCK_TIMEOUT_MS)) < 0)
+	/* A ref only in packed-refs may have no folder for its lock file. */
+	if ((rc = make_parent(path.ptr)) < 0 ||
+	    (rc = awm_lockfile_acquire(&lk, path.ptr, AWM_LOCK_TIMEOUT_MS)) < 0)
 		goto done;
 	if ((rc = check_old(repo, name, old_oid, &exists, &cur)) < 0)
 		goto done;
@@ -253,9 +260,11 @@ int awm_ref_delete(awm_repo *repo, const char *name, const awm_oid *old_oid,
 	awm_repo_path(&path, repo, "logs");
 	awm_buf_printf(&path, "/%s", name);
 	unlink(path.ptr);
-	prune_dirs(repo, name);
 done:
 	awm_lockfile_release(&lk);
+	/* Only now: the lock file kept the ref's folder from being empty. */
+	if (rc == 0)
+		prune_dirs(repo, name);
 	awm_buf_release(&path);
 	return rc;
 }
@@ -399,7 +408,8 @@ int awm_ref_foreach(awm_repo *repo, const char *prefix, awm_ref_cb cb, void *pay
 	for (i = 0; i < pr->nr; i++)
 		if (!strncmp(pr->names[i], prefix, plen))
 			list_add(&l, pr->names[i], &pr->oids[i], 0);
-	qsort(l.items, l.nr, sizeof(ref_item), cmp_item);
+	if (l.nr)   /* qsort on NULL is undefined, even for no items */
+		qsort(l.items, l.nr, sizeof(ref_item), cmp_item);
 	for (i = 0; rc == 0 && i < l.nr; i++) {
 		if (i > 0 && !strcmp(l.items[i].name, l.items[i - 1].name))
 			continue;   /* the packed copy of a loose ref */

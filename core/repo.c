@@ -2,6 +2,7 @@
  * Finding, creating and opening repositories.
  */
 #include "core/repo.h"
+#include "core/commit_graph.h"
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/refs.h"
@@ -161,6 +162,7 @@ void awm_repo_free(awm_repo *repo)
 	awm_odb_free(repo->odb);
 	awm_config_free(repo->config);
 	awm_refs_cache_free(repo);
+	awm_commit_graph_free(repo->graph);
 	free(repo->root);
 	free(repo->dir);
 	free(repo);

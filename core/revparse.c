@@ -23,6 +23,17 @@ int awm_revparse_ref(awm_buf *out, awm_repo *repo, const char *name)
 
 	if (!strcmp(name, "@"))
 		name = "HEAD";
+	/* "env/dev" is how log decorates refs/envs/dev; accept it back. */
+	if (!strncmp(name, "env/", 4) && name[4]) {
+		awm_buf_printf(&full, "refs/envs/%s", name + 4);
+		if (awm_refname_check(full.ptr) == 0 && awm_ref_lookup(&oid, repo, full.ptr) == 0) {
+			awm_buf_clear(out);
+			awm_buf_puts(out, full.ptr);
+			awm_buf_release(&full);
+			return 0;
+		}
+		awm_error_clear();
+	}
 	for (i = 0; i < sizeof(ref_rules) / sizeof(ref_rules[0]); i++) {
 		awm_buf_clear(&full);
 		awm_buf_printf(&full, ref_rules[i], name);

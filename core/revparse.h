@@ -4,7 +4,8 @@
  *   HEAD, @             the current commit
  *   main, dev           refs/heads/<name>, then refs/envs/<name>,
  *                       then refs/remotes/<name>, then refs/<name>
- *   envs/dev            refs/envs/dev (any "refs/" prefix may be left off)
+ *   envs/dev, env/dev   refs/envs/dev (any "refs/" prefix may be left off;
+ *                       env/<name> is how log decorates it)
  *   refs/heads/main     a full ref name
  *   1a2b3c4d            an id or a unique prefix of at least 4 hex digits
  *   REV~N  REV^N  REV^  first-parent ancestor N back; N-th parent; first parent

@@ -2,11 +2,16 @@
  * Scratch databases and their cache (see scratch.h).
  */
 #include "core/scratch.h"
+#include "core/changeset.h"
+#include "core/dbsnapshot.h"
 #include "core/error.h"
 #include "core/fs.h"
+#include "core/migration.h"
+#include "core/script.h"
 #include "core/sqlite.h"
 
 #include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,42 +27,147 @@ static void cache_path(awm_buf *out, awm_repo *repo, const awm_oid *commit)
 	awm_buf_printf(out, "/%s.db", awm_oid_tohex(commit).s);
 }
 
-static int abort_on_conflict(void *ctx, int type, sqlite3_changeset_iter *it)
+/*
+ * Apply the changeset object of `c`, or `data` when given (its inverse
+ * when `invert`); the first conflict stops it, naming the table and row.
+ */
+static int apply_changeset(sqlite3 *db, awm_repo *repo, const awm_commit *c,
+			   const void *data, size_t len, int invert)
 {
-	(void)ctx; (void)type; (void)it;
-	return SQLITE_CHANGESET_ABORT;
+	awm_object *cs = NULL;
+	char what[96];
+	int rc;
+
+	if (!data) {
+		if ((rc = awm_odb_read_typed(&cs, repo->odb, &c->changeset, AWM_OBJ_CHANGESET)) < 0)
+			return rc;
+		data = cs->data;
+		len = cs->size;
+	}
+	snprintf(what, sizeof(what), "%s the changeset of %s", invert ? "undoing" : "replaying",
+		 awm_oid_short(&c->oid, 10).s);
+	rc = awm_changeset_apply(db, data, len, invert, what);
+	awm_object_free(cs);
+	return rc;
 }
 
-static int apply_changeset(sqlite3 *db, awm_repo *repo, const awm_commit *c)
+/*
+ * The file line where a section of `c` starts, so errors point into the
+ * migration file: known when the file is still there with that section
+ * unchanged; else 1, counting from the start of the section.
+ */
+static int section_line(awm_repo *repo, const awm_commit *c, const awm_oid *blob)
 {
-	awm_object *cs;
-	int rc = awm_odb_read_typed(&cs, repo->odb, &c->changeset, AWM_OBJ_CHANGESET);
+	awm_buf path = AWM_BUF_INIT, text = AWM_BUF_INIT;
+	awm_migration m;
+	int line = 1;
 
-	if (rc < 0)
+	if (!c->migration)
+		return 1;
+	awm_path_join(&path, repo->root, c->migration);
+	if (awm_fs_read_file(&text, path.ptr) == 0) {
+		awm_crlf_to_lf(&text);
+		if (awm_migration_parse(&m, c->migration, text.ptr, text.size) == 0) {
+			if (awm_oid_equal(blob, &m.up_oid))
+				line = m.up_line;
+			else if (m.has_down && awm_oid_equal(blob, &m.down_oid))
+				line = m.down_line;
+		}
+		awm_migration_release(&m);
+	}
+	awm_error_clear();
+	awm_buf_release(&path);
+	awm_buf_release(&text);
+	return line;
+}
+
+/*
+ * Run a section of `c`.  An error names "<migration>:<line>" counting from
+ * the section's first line; only when it fails is the file read to turn
+ * that into the line in the file (a replay of many commits reads none).
+ */
+static int run_blob(sqlite3 *db, awm_repo *repo, const awm_commit *c, const awm_oid *blob)
+{
+	awm_object *sql;
+	char *msg, *end;
+	size_t n;
+	long line;
+	int rc, first;
+
+	if ((rc = awm_odb_read_typed(&sql, repo->odb, blob, AWM_OBJ_BLOB)) < 0)
 		return rc;
-	rc = sqlite3changeset_apply(db, (int)cs->size, cs->data, NULL, abort_on_conflict, NULL);
-	if (rc != SQLITE_OK)
-		rc = awm_sqlite_error(db, rc, "replaying the changeset of %s",
-				      awm_oid_tohex(&c->oid).s);
-	awm_object_free(cs);
-	return rc == SQLITE_OK ? 0 : rc;
+	rc = awm_sqlite_run_script(db, (const char *)sql->data,
+				   c->migration ? c->migration : awm_oid_tohex(&c->oid).s, 1);
+	awm_object_free(sql);
+	if (rc == 0 || !c->migration)
+		return rc;
+	msg = awm_strdup(awm_error_last());
+	n = strlen(c->migration);
+	if (!strncmp(msg, c->migration, n) && msg[n] == ':' &&
+	    (line = strtol(msg + n + 1, &end, 10)) > 0 && *end == ':' &&
+	    (first = section_line(repo, c, blob)) > 1)
+		awm_error_set(rc, "%s:%ld%s", c->migration, line + first - 1, end);
+	else
+		awm_error_set(rc, "%s", msg);   /* section_line may have cleared it */
+	free(msg);
+	return rc;
+}
+
+int awm_replay_up_ex(sqlite3 *db, awm_repo *repo, const awm_commit *c, unsigned flags)
+{
+	int rc = 0;
+
+	if (c->kind == AWM_KIND_SCRIPT && (flags & AWM_REPLAY_RERUN_SCRIPTS))
+		return awm_script_rerun(repo, db, c);
+	if (c->has_up)
+		rc = run_blob(db, repo, c, &c->up);
+	if (rc == 0 && c->has_changeset && c->kind != AWM_KIND_SQL)
+		rc = apply_changeset(db, repo, c, NULL, 0, 0);
+	return rc;
 }
 
 int awm_replay_up(sqlite3 *db, awm_repo *repo, const awm_commit *c)
 {
-	awm_object *up;
+	return awm_replay_up_ex(db, repo, c, 0);
+}
+
+awm_undo awm_replay_undo_method(const awm_commit *c, int has_captured)
+{
+	if (c->kind != AWM_KIND_SQL) {
+		if (c->has_changeset)
+			return c->has_down ? AWM_UNDO_INVERSE_THEN_DOWN : AWM_UNDO_INVERSE;
+		return c->has_down ? AWM_UNDO_DOWN : AWM_UNDO_NONE;
+	}
+	if (c->has_down)
+		return AWM_UNDO_DOWN;
+	return has_captured || c->has_changeset ? AWM_UNDO_INVERSE : AWM_UNDO_NONE;
+}
+
+int awm_replay_down(sqlite3 *db, awm_repo *repo, const awm_commit *c,
+		    const void *captured, size_t captured_len, int has_captured)
+{
+	awm_undo how = awm_replay_undo_method(c, has_captured);
 	int rc = 0;
 
-	if (c->has_up) {
-		if ((rc = awm_odb_read_typed(&up, repo->odb, &c->up, AWM_OBJ_BLOB)) < 0)
-			return rc;
-		rc = awm_sqlite_run_script(db, (const char *)up->data,
-					   c->migration ? c->migration : awm_oid_tohex(&c->oid).s, 1);
-		awm_object_free(up);
+	switch (how) {
+	case AWM_UNDO_NONE:
+		return awm_error_set(AWM_EINVALID, "commit %s has neither a down section nor "
+				     "a changeset, so it cannot be rolled back",
+				     awm_oid_tohex(&c->oid).s);
+	case AWM_UNDO_DOWN:
+		return run_blob(db, repo, c, &c->down);
+	case AWM_UNDO_INVERSE:
+	case AWM_UNDO_INVERSE_THEN_DOWN:
+		/* Only a SQL commit's effect differs per database; the others replay theirs. */
+		if (c->kind == AWM_KIND_SQL && has_captured)
+			rc = captured_len ? apply_changeset(db, repo, c, captured, captured_len, 1) : 0;
+		else if (c->has_changeset)
+			rc = apply_changeset(db, repo, c, NULL, 0, 1);
+		if (rc == 0 && how == AWM_UNDO_INVERSE_THEN_DOWN)
+			rc = run_blob(db, repo, c, &c->down);
+		return rc;
 	}
-	if (rc == 0 && c->has_changeset && c->kind != AWM_KIND_SQL)
-		rc = apply_changeset(db, repo, c);
-	return rc;
+	return 0;
 }
 
 static int load_cached(sqlite3 **out, awm_repo *repo, const awm_oid *commit)
@@ -81,7 +191,7 @@ int awm_scratch_open(sqlite3 **out, awm_repo *repo, const awm_oid *commit)
 	awm_commit **chain = NULL;
 	size_t nr = 0, alloc = 0, i;
 	awm_oid cur;
-	int have_cur = commit && !awm_oid_is_zero(commit), rc = 0;
+	int have_cur = commit && !awm_oid_is_zero(commit), rc = 0, from_snapshot = 0;
 	sqlite3 *db = NULL;
 
 	if (have_cur)
@@ -93,6 +203,13 @@ int awm_scratch_open(sqlite3 **out, awm_repo *repo, const awm_oid *commit)
 		if (load_cached(&db, repo, &cur) == 0)
 			break;
 		awm_error_clear();
+		if ((rc = awm_dbsnapshot_open(&db, repo, &cur)) == 0) {
+			from_snapshot = 1;
+			break;
+		}
+		if (rc != AWM_ENOTFOUND)
+			goto done;   /* a damaged snapshot is reported, not skipped */
+		rc = 0;
 		if ((rc = awm_commit_read(&c, repo->odb, &cur)) < 0)
 			goto done;
 		AWM_ARRAY_GROW(chain, nr + 1, alloc);
@@ -109,7 +226,7 @@ int awm_scratch_open(sqlite3 **out, awm_repo *repo, const awm_oid *commit)
 					 awm_oid_tohex(&chain[i]->oid).s);
 			goto done;
 		}
-	if (nr > 1 && commit)
+	if ((nr > 1 || from_snapshot) && commit)
 		awm_scratch_save(repo, commit, db);   /* next time, no replay */
 	awm_error_clear();
 done:
@@ -165,7 +282,8 @@ static void evict(awm_repo *repo)
 		list[nr++].mtime = st.st_mtime;
 	}
 	closedir(d);
-	qsort(list, nr, sizeof(cached), newest_first);
+	if (nr)
+		qsort(list, nr, sizeof(cached), newest_first);
 	for (i = 0; i < nr; i++) {
 		if ((long)i >= keep)
 			unlink(list[i].path);

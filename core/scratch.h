@@ -6,6 +6,8 @@
  * does not replay the history; a missing state is rebuilt by replaying from
  * the nearest cached ancestor.  The cache keeps the most recently used
  * states (cache.scratchKeep, default 16) and can always be deleted.
+ * A commit with a snapshot (dbsnapshot.h) is loaded from it instead of
+ * being replayed.
  */
 #ifndef AWM_SCRATCH_H
 #define AWM_SCRATCH_H
@@ -23,9 +25,51 @@ int awm_scratch_save(awm_repo *repo, const awm_oid *commit, sqlite3 *db);
 
 /*
  * Move `db` forward over one commit: run its up SQL; for DATA and SCRIPT
- * commits (see awm_commit_kind) then apply its changeset.  Any changeset
- * conflict stops it.
+ * commits (see awm_commit_kind) then apply its changeset, with triggers
+ * off (it holds what they did).  Any changeset conflict stops it
+ * (AWM_ECONFLICT, naming the table and row).  Used for scratch databases
+ * and, by the sqlite engine, for environments.
  */
 int awm_replay_up(sqlite3 *db, awm_repo *repo, const awm_commit *c);
+
+/*
+ * Run SCRIPT commits' programs again instead of replaying what they did
+ * (--rerun-scripts; see script.h).  The result may differ from the
+ * recording when the program depends on more than the database.
+ */
+#define AWM_REPLAY_RERUN_SCRIPTS 0x1u
+
+/* awm_replay_up with flags. */
+int awm_replay_up_ex(sqlite3 *db, awm_repo *repo, const awm_commit *c, unsigned flags);
+
+/* How a commit is undone (see awm_replay_down). */
+typedef enum awm_undo {
+	AWM_UNDO_NONE = 0,           /* it cannot be */
+	AWM_UNDO_DOWN,               /* run the down SQL */
+	AWM_UNDO_INVERSE,            /* apply the inverse of its changeset */
+	AWM_UNDO_INVERSE_THEN_DOWN,  /* DATA/SCRIPT: inverse changeset, then the down SQL */
+} awm_undo;
+
+/*
+ * How awm_replay_down() undoes `c`.  `has_captured` says whether the effect
+ * of its up step on this database was recorded (see awm_replay_down).  The
+ * method says nothing about whether it is enough: a SQL commit without a
+ * down section that changed the schema gets AWM_UNDO_INVERSE, which only
+ * restores rows; the caller refuses that case.
+ */
+awm_undo awm_replay_undo_method(const awm_commit *c, int has_captured);
+
+/*
+ * Move `db` back over one commit, the mirror of awm_replay_up().  DATA and
+ * SCRIPT commits: apply the inverse of the changeset, then run the down
+ * SQL if any.  SQL commits: run the down SQL; without one, apply the
+ * inverse of the changeset the up step captured on this database
+ * (`captured`, `captured_len` bytes, when `has_captured`; empty means it
+ * changed no row), else of the commit's own changeset.  A conflict stops
+ * it with AWM_ECONFLICT, naming the table and row; a commit with nothing
+ * to undo it gives AWM_EINVALID.
+ */
+int awm_replay_down(sqlite3 *db, awm_repo *repo, const awm_commit *c,
+		    const void *captured, size_t captured_len, int has_captured);
 
 #endif

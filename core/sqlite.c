@@ -33,47 +33,62 @@ int awm_sqlite_error(sqlite3 *db, int rc, const char *fmt, ...)
 	return awm_error_set(code, "%s: %s", ctx, msg);
 }
 
-int awm_sqlite_open(sqlite3 **out, const char *path, int create)
+int awm_sqlite_open(sqlite3 **out, const char *path, int flags)
 {
-	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-	int rc = sqlite3_open_v2(path, out, flags, NULL);
+	int oflags = (flags & AWM_SQLITE_READONLY) ? SQLITE_OPEN_READONLY :
+		     SQLITE_OPEN_READWRITE | ((flags & AWM_SQLITE_CREATE) ? SQLITE_OPEN_CREATE : 0);
+	int rc = sqlite3_open_v2(path, out, oflags, NULL);
 
 	if (rc != SQLITE_OK) {
 		rc = awm_sqlite_error(*out, rc, "cannot open database '%s'", path);
-		sqlite3_close(*out);
-		*out = NULL;
-		return rc;
+		goto fail;
 	}
 	sqlite3_busy_timeout(*out, 5000);
 	sqlite3_extended_result_codes(*out, 1);
+	/* Opening is lazy: read the schema now, so a non-database is named here. */
+	rc = sqlite3_exec(*out, "SELECT count(*) FROM main.sqlite_schema", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		rc = awm_sqlite_error(*out, rc, "cannot read database '%s'", path);
+		goto fail;
+	}
+	return 0;
+fail:
+	sqlite3_close(*out);
+	*out = NULL;
+	return rc;
+}
+
+int awm_sqlite_deserialize_into(sqlite3 *db, const void *image, size_t len)
+{
+	/*
+	 * Always an in-memory image, also when empty: its pages stay one
+	 * buffer that the diff engine reads without a copy.  SQLite owns and
+	 * frees the copy (FREEONCLOSE).
+	 */
+	unsigned char *copy = sqlite3_malloc64(len ? len : 1);
+	int rc;
+
+	if (!copy)
+		return awm_error_set(AWM_ERROR, "out of memory loading a scratch database");
+	if (len)
+		memcpy(copy, image, len);
+	rc = sqlite3_deserialize(db, "main", copy, (sqlite3_int64)len, (sqlite3_int64)len,
+				 SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);
+	if (rc != SQLITE_OK)
+		return awm_sqlite_error(db, rc, "cannot load a scratch database");
 	return 0;
 }
 
 int awm_sqlite_open_image(sqlite3 **out, const void *image, size_t len)
 {
-	unsigned char *copy;
 	int rc = sqlite3_open_v2(":memory:", out, SQLITE_OPEN_READWRITE, NULL);
 
 	if (rc != SQLITE_OK) {
 		rc = awm_sqlite_error(*out, rc, "cannot open a scratch database");
 		goto fail;
 	}
-	if (len) {
-		/* SQLite owns and frees the copy (FREEONCLOSE). */
-		copy = sqlite3_malloc64(len);
-		if (!copy) {
-			rc = awm_error_set(AWM_ERROR, "out of memory loading a scratch database");
-			goto fail;
-		}
-		memcpy(copy, image, len);
-		rc = sqlite3_deserialize(*out, "main", copy, (sqlite3_int64)len,
-					 (sqlite3_int64)len, SQLITE_DESERIALIZE_FREEONCLOSE |
-					 SQLITE_DESERIALIZE_RESIZEABLE);
-		if (rc != SQLITE_OK) {
-			rc = awm_sqlite_error(*out, rc, "cannot load a scratch database");
-			goto fail;
-		}
-	}
+	if ((rc = awm_sqlite_deserialize_into(*out, image, len)) < 0)
+		goto fail;
 	return 0;
 fail:
 	sqlite3_close(*out);

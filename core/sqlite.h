@@ -18,8 +18,14 @@
 int awm_sqlite_error(sqlite3 *db, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Open a database file; `create` allows creating it. Busy timeout 5 s. */
-int awm_sqlite_open(sqlite3 **out, const char *path, int create);
+/*
+ * Open a database file, busy timeout 5 s.  AWM_SQLITE_CREATE allows
+ * creating it, AWM_SQLITE_READONLY opens it read-only.  A file that is not
+ * a SQLite database is refused here, naming it.
+ */
+#define AWM_SQLITE_CREATE 0x1
+#define AWM_SQLITE_READONLY 0x2
+int awm_sqlite_open(sqlite3 **out, const char *path, int flags);
 
 /*
  * Open an in-memory database holding a copy of `image` (a database file's
@@ -27,6 +33,9 @@ int awm_sqlite_open(sqlite3 **out, const char *path, int create);
  * awm_sqlite_serialize().
  */
 int awm_sqlite_open_image(sqlite3 **out, const void *image, size_t len);
+
+/* Replace the main database of an in-memory connection with a copy of `image`. */
+int awm_sqlite_deserialize_into(sqlite3 *db, const void *image, size_t len);
 
 /* The bytes of the main database, as a file would hold them. */
 int awm_sqlite_serialize(awm_buf *out, sqlite3 *db);

@@ -5,7 +5,9 @@
 #include "core/error.h"
 #include "core/sqlite.h"
 
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 int awm_sqlite_is_internal_table(const char *name)
 {
@@ -30,6 +32,57 @@ static const char *copy_quoted(awm_buf *out, const char *p)
 		awm_buf_putc(out, *p++);
 	}
 	return p;
+}
+
+/* Skip one word (case-insensitive) and a space at *p; 1 if it was there. */
+static int skip_word(const char **p, const char *word)
+{
+	size_t n = strlen(word);
+
+	if (strncasecmp(*p, word, n) || ((*p)[n] != ' ' && (*p)[n] != '('))
+		return 0;
+	*p += n + ((*p)[n] == ' ');
+	return 1;
+}
+
+/*
+ * ALTER TABLE ... RENAME writes the new name quoted ("t"), while CREATE
+ * TABLE t leaves it bare; both name the same table.  The object's own name
+ * in a CREATE statement is written bare when it is a plain identifier that
+ * is no keyword, so a rebuilt table has the schema of one created directly.
+ * Nowhere else is quoting touched: elsewhere "x" may be a string literal.
+ */
+static void unquote_created_name(awm_buf *sql)
+{
+	const char *p = sql->ptr, *q;
+	size_t start, len, i;
+	char close;
+
+	if (!skip_word(&p, "CREATE"))
+		return;
+	if (!skip_word(&p, "UNIQUE") && !skip_word(&p, "TEMP"))
+		skip_word(&p, "TEMPORARY");
+	if (!skip_word(&p, "TABLE") && !skip_word(&p, "INDEX") && !skip_word(&p, "VIEW") &&
+	    !skip_word(&p, "TRIGGER"))
+		return;
+	if (skip_word(&p, "IF") && !(skip_word(&p, "NOT") && skip_word(&p, "EXISTS")))
+		return;
+	close = *p == '"' ? '"' : *p == '`' ? '`' : *p == '[' ? ']' : 0;
+	if (!close || !(q = strchr(p + 1, close)))
+		return;
+	start = (size_t)(p - sql->ptr);
+	len = (size_t)(q - p - 1);
+	if (len == 0 || !(isalpha((unsigned char)p[1]) || p[1] == '_'))
+		return;
+	for (i = 1; i <= len; i++)
+		if (!isalnum((unsigned char)p[i]) && p[i] != '_')
+			return;
+	if (sqlite3_keyword_check(p + 1, (int)len))
+		return;
+	memmove(sql->ptr + start, sql->ptr + start + 1, len);
+	memmove(sql->ptr + start + len, sql->ptr + start + len + 2,
+		sql->size - (start + len + 2) + 1);
+	sql->size -= 2;
 }
 
 void awm_sql_normalize(awm_buf *out, const char *sql)
@@ -66,6 +119,7 @@ void awm_sql_normalize(awm_buf *out, const char *sql)
 	}
 	while (out->size && (out->ptr[out->size - 1] == ';' || out->ptr[out->size - 1] == ' '))
 		awm_buf_truncate(out, out->size - 1);
+	unquote_created_name(out);
 }
 
 int awm_sqlite_schema_snapshot(awm_schema **out, sqlite3 *db)

@@ -25,7 +25,7 @@
 typedef struct node {
 	awm_oid oid;
 	int64_t time;
-	uint32_t *parents;    /* node indices */
+	uint32_t first;       /* its parents: pool[first .. first + nparents) */
 	uint32_t nparents;
 	uint32_t gpos;        /* position in the commit-graph, or AWM_GRAPH_NONE */
 	uint32_t flags;
@@ -41,6 +41,8 @@ struct awm_walk {
 	size_t nr, alloc;
 	awm_oidmap index;
 	uint32_t *by_gpos;    /* graph position -> node index + 1, 0 if none */
+	uint32_t *pool;       /* parent node indices of all nodes, one allocation */
+	size_t pnr, palloc;
 	uint32_t *heap;
 	size_t hnr, halloc;
 	uint64_t seq;
@@ -67,13 +69,10 @@ int awm_walk_new(awm_walk **out, awm_repo *repo, unsigned flags)
 
 void awm_walk_free(awm_walk *w)
 {
-	size_t i;
-
 	if (!w)
 		return;
-	for (i = 0; i < w->nr; i++)
-		free(w->nodes[i].parents);
 	free(w->nodes);
+	free(w->pool);
 	awm_oidmap_release(&w->index);
 	free(w->by_gpos);
 	free(w->heap);
@@ -122,6 +121,18 @@ static uint32_t node_by_oid(awm_walk *w, const awm_oid *oid)
 	return new_node(w, oid, AWM_GRAPH_NONE);
 }
 
+/* Room in the pool for the `n` parents of node `idx`. */
+static void reserve_parents(awm_walk *w, uint32_t idx, size_t n)
+{
+	AWM_ARRAY_GROW(w->pool, w->pnr + n, w->palloc);
+	w->nodes[idx].first = (uint32_t)w->pnr;
+	w->nodes[idx].nparents = (uint32_t)n;
+	w->pnr += n;
+}
+
+/* The i-th parent of node `idx`, as a node index. */
+#define PARENT(w, idx, i) ((w)->pool[(w)->nodes[idx].first + (i)])
+
 /* Fill in parents and time; the node array may move, so use indices. */
 static int load(awm_walk *w, uint32_t idx)
 {
@@ -138,25 +149,23 @@ static int load(awm_walk *w, uint32_t idx)
 			gp = awm_calloc(n, sizeof(uint32_t));
 			awm_commit_graph_parents(w->graph, w->nodes[idx].gpos, gp, n);
 		}
-		w->nodes[idx].parents = awm_calloc(n, sizeof(uint32_t));
+		reserve_parents(w, idx, n);
 		for (i = 0; i < n; i++) {
 			uint32_t p = node_by_gpos(w, gp[i]);
 
-			w->nodes[idx].parents[i] = p;
+			w->pool[w->nodes[idx].first + i] = p;
 		}
-		w->nodes[idx].nparents = (uint32_t)n;
 		if (gp != buf)
 			free(gp);
 	} else {
 		if ((rc = awm_commit_read(&c, w->repo->odb, &w->nodes[idx].oid)) < 0)
 			return rc;
 		w->nodes[idx].time = c->committer.time;
-		w->nodes[idx].parents = awm_calloc(c->nparents, sizeof(uint32_t));
-		w->nodes[idx].nparents = (uint32_t)c->nparents;
+		reserve_parents(w, idx, c->nparents);
 		for (i = 0; i < c->nparents; i++) {
 			uint32_t p = node_by_oid(w, &c->parents[i]);
 
-			w->nodes[idx].parents[i] = p;
+			w->pool[w->nodes[idx].first + i] = p;
 		}
 		awm_commit_free(c);
 	}
@@ -254,7 +263,7 @@ int awm_walk_hide(awm_walk *w, const awm_oid *oid)
 		if ((rc = load(w, idx)) < 0)
 			break;
 		for (i = 0; i < w->nodes[idx].nparents; i++) {
-			uint32_t p = w->nodes[idx].parents[i];
+			uint32_t p = PARENT(w, idx, i);
 
 			if (!(w->nodes[p].flags & HIDDEN)) {
 				AWM_ARRAY_GROW(stack, snr + 1, salloc);
@@ -278,7 +287,7 @@ static int date_next(awm_walk *w, uint32_t *out)
 		if ((rc = load(w, idx)) < 0)
 			return rc;
 		for (i = 0; i < w->nodes[idx].nparents; i++)
-			if ((rc = enqueue(w, w->nodes[idx].parents[i])) < 0)
+			if ((rc = enqueue(w, PARENT(w, idx, i))) < 0)
 				return rc;
 		*out = idx;
 		return 1;
@@ -304,11 +313,10 @@ static int prepare_topo(awm_walk *w)
 	if (rc < 0)
 		return rc;
 	for (i = 0; i < w->tnr; i++) {
-		node *n = &w->nodes[w->topo[i]];
-		uint32_t j;
+		uint32_t j, t = w->topo[i];
 
-		for (j = 0; j < n->nparents; j++)
-			w->nodes[n->parents[j]].children++;
+		for (j = 0; j < w->nodes[t].nparents; j++)
+			w->nodes[PARENT(w, t, j)].children++;
 	}
 	w->hnr = 0;
 	for (i = 0; i < w->tnr; i++)
@@ -323,10 +331,10 @@ static int prepare_topo(awm_walk *w)
 		w->topo[w->tnr++] = idx;
 		n = &w->nodes[idx];
 		for (j = 0; j < n->nparents; j++) {
-			node *p = &w->nodes[n->parents[j]];
+			node *p = &w->nodes[PARENT(w, idx, j)];
 
 			if ((p->flags & SEEN) && !(p->flags & HIDDEN) && --p->children == 0)
-				heap_push(w, n->parents[j]);
+				heap_push(w, PARENT(w, idx, j));
 		}
 	}
 	w->prepared = 1;
@@ -385,7 +393,7 @@ size_t awm_walk_parents(awm_walk *w, awm_oid **out)
 	free(w->last_parents);
 	w->last_parents = awm_calloc(n->nparents, sizeof(awm_oid));
 	for (i = 0; i < n->nparents; i++)
-		w->last_parents[i] = w->nodes[n->parents[i]].oid;
+		w->last_parents[i] = w->nodes[PARENT(w, w->last, i)].oid;
 	*out = w->last_parents;
 	return n->nparents;
 }
@@ -409,7 +417,7 @@ static int mark_ancestors(awm_walk *w, uint32_t start, uint32_t flag)
 			break;
 		for (i = 0; i < w->nodes[idx].nparents; i++) {
 			AWM_ARRAY_GROW(stack, snr + 1, salloc);
-			stack[snr++] = w->nodes[idx].parents[i];
+			stack[snr++] = PARENT(w, idx, i);
 		}
 	}
 	free(stack);
@@ -431,13 +439,13 @@ int awm_merge_bases(awm_oid **out, size_t *n, awm_repo *repo,
 		goto done;
 	/* A common commit that is a parent of another common one is not best. */
 	for (i = 0; i < w->nr; i++) {
-		node *x = &w->nodes[i];
 		uint32_t j;
 
-		if ((x->flags & (IN_A | IN_B)) != (IN_A | IN_B))
+		if ((w->nodes[i].flags & (IN_A | IN_B)) != (IN_A | IN_B))
 			continue;
-		for (j = 0; j < x->nparents; j++)
-			if ((rc = mark_ancestors(w, x->parents[j], NOT_BEST)) < 0)
+		/* Indices, not pointers: marking may load nodes and move the array. */
+		for (j = 0; j < w->nodes[i].nparents; j++)
+			if ((rc = mark_ancestors(w, PARENT(w, i, j), NOT_BEST)) < 0)
 				goto done;
 	}
 	for (i = 0; i < w->nr; i++)

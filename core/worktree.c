@@ -43,7 +43,7 @@ int awm_recorded_load(awm_recorded_set *out, awm_repo *repo, const awm_oid *head
 
 		if ((rc = awm_commit_read(&c, repo->odb, &oid)) < 0)
 			break;
-		if (c->migration && c->has_up) {
+		if (c->migration && (c->has_up || c->has_script)) {
 			AWM_ARRAY_GROW(out->items, out->nr + 1, out->alloc);
 			r = &out->items[out->nr++];
 			r->path = awm_strdup(c->migration);
@@ -51,6 +51,8 @@ int awm_recorded_load(awm_recorded_set *out, awm_repo *repo, const awm_oid *head
 			r->up = c->up;
 			r->down = c->down;
 			r->has_down = c->has_down;
+			r->is_script = c->has_script;
+			r->script = c->script;
 			r->order = out->nr - 1;
 		}
 		awm_commit_free(c);
@@ -61,7 +63,8 @@ int awm_recorded_load(awm_recorded_set *out, awm_repo *repo, const awm_oid *head
 		awm_recorded_release(out);
 		return rc;
 	}
-	qsort(out->items, out->nr, sizeof(awm_recorded), cmp_path_order);
+	if (out->nr)   /* none when the history holds only data commits */
+		qsort(out->items, out->nr, sizeof(awm_recorded), cmp_path_order);
 	for (i = j = 0; i < out->nr; i++) {
 		if (j && !strcmp(out->items[j - 1].path, out->items[i].path)) {
 			free(out->items[i].path);
@@ -116,9 +119,13 @@ static char *describe_edit(awm_repo *repo, const awm_recorded *r, const char *na
 	if (awm_migration_load(&m, repo, name) < 0) {
 		why = awm_printf_alloc("it no longer parses: %s", awm_error_last());
 		awm_error_clear();
+		awm_migration_release(&m);   /* a refused parse keeps the names it set */
 		return why;
 	}
-	if (!awm_oid_equal(&m.up_oid, &r->up))
+	if (r->is_script || m.is_script) {
+		if (!m.is_script || !r->is_script || !awm_oid_equal(&m.script_oid, &r->script))
+			why = awm_strdup("the program changed");
+	} else if (!awm_oid_equal(&m.up_oid, &r->up))
 		why = awm_strdup("its up section changed");
 	else if (m.has_down != r->has_down || (m.has_down && !awm_oid_equal(&m.down_oid, &r->down)))
 		why = awm_strdup("its down section changed");

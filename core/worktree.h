@@ -15,6 +15,8 @@ typedef struct awm_recorded {
 	awm_oid commit;        /* the newest commit that recorded it */
 	awm_oid up, down;
 	int has_down;
+	int is_script;         /* a script migration: `script` is what to compare */
+	awm_oid script;
 	size_t order;          /* position in the walk, newest first */
 } awm_recorded;
 
@@ -32,7 +34,7 @@ typedef enum awm_wt_state {
 	AWM_WT_NEW,            /* not recorded yet */
 	AWM_WT_EDITED,         /* recorded, and its sections changed since */
 	AWM_WT_MISSING,        /* recorded, and the file is gone */
-	AWM_WT_BADNAME,        /* a .sql file whose name is not <version>_<phrase>.sql */
+	AWM_WT_BADNAME,        /* a migration file whose name breaks the pattern */
 } awm_wt_state;
 
 typedef struct awm_wt_entry {

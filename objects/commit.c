@@ -4,6 +4,7 @@
 #include "objects/commit.h"
 #include "core/error.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,10 +41,52 @@ void awm_signature_format(awm_buf *out, const awm_signature *sig)
 		       (long long)sig->time, sig->tz < 0 ? '-' : '+', tz / 60, tz % 60);
 }
 
+/* Lowercase hex only: ids are written that way, so other forms are not canonical. */
+static int is_lower_hex(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+/* 1 when all `len` (> 0) characters are decimal digits. */
+static int all_digits(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return len > 0;
+}
+
+/*
+ * Seconds as awm_signature_format writes them: an optional '-', then digits
+ * without leading zeros ("0" alone for zero), within int64.
+ */
+static int parse_seconds(long long *out, const char *p, size_t n)
+{
+	char num[24];
+	char *end;
+
+	if (n == 0 || n >= sizeof(num))
+		return -1;
+	memcpy(num, p, n);
+	num[n] = '\0';
+	p = num[0] == '-' ? num + 1 : num;
+	if (!all_digits(p, strlen(p)) || (p[0] == '0' && (p[1] || p != num)))
+		return -1;
+	errno = 0;
+	*out = strtoll(num, &end, 10);
+	return errno || *end ? -1 : 0;
+}
+
 int awm_signature_parse(awm_signature *out, const char *s, size_t len)
 {
-	const char *lt = memchr(s, '<', len), *gt, *end = s + len, *p;
-	char num[32];
+	const char *lt = memchr(s, '<', len), *gt, *end = s + len, *p, *sp;
 	long long t;
 	int hh, mm;
 
@@ -53,24 +96,21 @@ int awm_signature_parse(awm_signature *out, const char *s, size_t len)
 	gt = memchr(lt, '>', (size_t)(end - lt));
 	if (!gt || gt + 2 >= end || gt[1] != ' ')
 		return AWM_ECORRUPT;
+	/* What awm_commit_serialize refuses to write is not read either. */
+	if (memchr(s, '>', (size_t)(lt - s)) || memchr(s, '\n', (size_t)(lt - s)) ||
+	    memchr(lt + 1, '<', (size_t)(gt - lt - 1)) || memchr(lt + 1, '\n', (size_t)(gt - lt - 1)))
+		return AWM_ECORRUPT;
 	p = gt + 2;
-	{
-		const char *sp = memchr(p, ' ', (size_t)(end - p));
-		size_t n;
-
-		if (!sp || (n = (size_t)(sp - p)) == 0 || n >= sizeof(num))
-			return AWM_ECORRUPT;
-		memcpy(num, p, n);
-		num[n] = '\0';
-		if (strspn(num, "-0123456789") != n)
-			return AWM_ECORRUPT;
-		t = strtoll(num, NULL, 10);
-		p = sp + 1;
-	}
-	if (end - p != 5 || (p[0] != '+' && p[0] != '-') || strspn(p + 1, "0123456789") < 4)
+	sp = memchr(p, ' ', (size_t)(end - p));
+	if (!sp || parse_seconds(&t, p, (size_t)(sp - p)) < 0)
+		return AWM_ECORRUPT;
+	p = sp + 1;
+	if (end - p != 5 || (p[0] != '+' && p[0] != '-') || !all_digits(p + 1, 4))
 		return AWM_ECORRUPT;
 	hh = (p[1] - '0') * 10 + (p[2] - '0');
 	mm = (p[3] - '0') * 10 + (p[4] - '0');
+	if (mm >= 60 || (p[0] == '-' && hh == 0 && mm == 0))   /* written "+0000" */
+		return AWM_ECORRUPT;
 	out->name = awm_strndup(s, (size_t)(lt - 1 - s));
 	out->email = awm_strndup(lt + 1, (size_t)(gt - lt - 1));
 	out->time = t;
@@ -114,7 +154,7 @@ static int parse_id(awm_oid *out, const cursor *c)
 {
 	char hex[AWM_OID_HEXSZ + 1];
 
-	if (c->vlen != AWM_OID_HEXSZ)
+	if (c->vlen != AWM_OID_HEXSZ || !is_lower_hex(c->val, c->vlen))
 		return -1;
 	memcpy(hex, c->val, AWM_OID_HEXSZ);
 	hex[AWM_OID_HEXSZ] = '\0';
@@ -170,8 +210,9 @@ int awm_commit_parse(awm_commit **out, const awm_oid *oid, const char *data, siz
 	}
 	if (more <= 0 || !is_key(&cur, "schema") || parse_id(&c->schema, &cur) < 0)
 		FAIL("missing or bad schema field");
-	if (next_field(&cur) <= 0 || !is_key(&cur, "engine") || cur.vlen == 0)
-		FAIL("missing engine field");
+	if (next_field(&cur) <= 0 || !is_key(&cur, "engine") || cur.vlen == 0 ||
+	    memchr(cur.val, ' ', cur.vlen))
+		FAIL("missing or bad engine field");
 	c->engine = awm_strndup(cur.val, cur.vlen);
 	more = next_field(&cur);
 	if (more > 0 && is_key(&cur, "kind")) {
@@ -197,7 +238,7 @@ int awm_commit_parse(awm_commit **out, const awm_oid *oid, const char *data, siz
 		FAIL("missing or bad committer");
 	more = next_field(&cur);
 	if (more > 0 && is_key(&cur, "gitcommit")) {
-		if (cur.vlen < 40 || !awm_is_hex(cur.val, cur.vlen))
+		if (cur.vlen < 40 || !is_lower_hex(cur.val, cur.vlen))
 			FAIL("bad gitcommit");
 		c->gitcommit = awm_strndup(cur.val, cur.vlen);
 		more = next_field(&cur);
@@ -230,7 +271,8 @@ int awm_commit_serialize(awm_buf *out, const awm_commit *c)
 	    !c->author.name || bad_text(c->author.name) || bad_text(c->author.email) ||
 	    !c->committer.name || bad_text(c->committer.name) ||
 	    bad_text(c->committer.email) ||
-	    (c->gitcommit && !awm_is_hex(c->gitcommit, strlen(c->gitcommit))) ||
+	    (c->gitcommit && (strlen(c->gitcommit) < 40 ||
+			      !is_lower_hex(c->gitcommit, strlen(c->gitcommit)))) ||
 	    !awm_commit_kind_name(c->kind))
 		return awm_error_set(AWM_EINVALID, "cannot write a commit with a malformed field");
 	for (i = 0; i < c->nparents; i++)

@@ -11,9 +11,11 @@ typedef enum awm_otype {
 	AWM_OBJ_CHANGESET = 2,
 	AWM_OBJ_SCHEMA = 3,
 	AWM_OBJ_COMMIT = 4,
+	AWM_OBJ_PAGE = 5,        /* one page of a database image (snapshot.h) */
+	AWM_OBJ_SNAPSHOT = 6,    /* a database image: the list of its pages */
 } awm_otype;
 
-#define AWM_OBJ_MAX AWM_OBJ_COMMIT
+#define AWM_OBJ_MAX AWM_OBJ_SNAPSHOT
 
 /* "blob", "changeset", ...; NULL for an unknown type. */
 const char *awm_otype_name(awm_otype type);

@@ -67,26 +67,26 @@ int awm_odb_record_decode(awm_object **out, awm_zstd *z, const awm_oid *oid,
 	awm_buf data = AWM_BUF_INIT;
 	awm_object *obj;
 	awm_oid actual;
-	char what[600];
-	int rc;
+	int rc = 0;
 
-	snprintf(what, sizeof(what), "object %s in '%s'", awm_oid_tohex(oid).s,
-		 rec->where.ptr);
+	/* The message names the object and its file; built only on failure. */
 	if (!awm_otype_name(rec->type))
-		return awm_error_set(AWM_ECORRUPT, "%s: unknown type %d", what, rec->type);
-	if (rec->size > SIZE_MAX / 2)
-		return awm_error_set(AWM_ECORRUPT, "%s: impossible size", what);
-	rc = awm_zstd_decompress(z, &data, rec->frame, rec->frame_len,
-				 (size_t)rec->size, what);
+		rc = awm_error_set(AWM_ECORRUPT, "unknown type %d", rec->type);
+	else if (rec->size > SIZE_MAX / 2)
+		rc = awm_error_set(AWM_ECORRUPT, "impossible size");
+	else
+		rc = awm_zstd_decompress(z, &data, rec->frame, rec->frame_len,
+					 (size_t)rec->size, NULL);
+	if (rc == 0) {
+		awm_oid_hash(&actual, rec->type, data.ptr, data.size);
+		if (!awm_oid_equal(&actual, oid))
+			rc = awm_error_set(AWM_ECORRUPT, "content hashes to %s",
+					   awm_oid_tohex(&actual).s);
+	}
 	if (rc < 0) {
+		awm_error_prefix("object %s in '%s'", awm_oid_tohex(oid).s, rec->where.ptr);
 		awm_buf_release(&data);
 		return rc;
-	}
-	awm_oid_hash(&actual, rec->type, data.ptr, data.size);
-	if (!awm_oid_equal(&actual, oid)) {
-		awm_buf_release(&data);
-		return awm_error_set(AWM_ECORRUPT, "%s: content hashes to %s",
-				     what, awm_oid_tohex(&actual).s);
 	}
 	obj = awm_calloc(1, sizeof(*obj));
 	obj->oid = *oid;

@@ -118,17 +118,19 @@ static int visit_dir(loose_backend *lb, unsigned fan, loose_visit fn, void *payl
 
 	awm_buf_printf(&path, "%s/%02x", lb->dir, fan);
 	if (!(d = opendir(path.ptr))) {
+		rc = errno == ENOENT ? 0 : awm_error_os(AWM_ERROR, "cannot read '%s'", path.ptr);
 		awm_buf_release(&path);
-		return errno == ENOENT ? 0 : awm_error_os(AWM_ERROR, "cannot read '%s'", path.ptr);
+		return rc;
 	}
 	while (rc == 0 && (e = readdir(d))) {
 		awm_oid oid;
 
 		if (strlen(e->d_name) != AWM_OID_HEXSZ - 2)
 			continue;   /* temporary files and strays */
-		/* Bounded for gcc, which cannot see the length check above at -O0. */
-		snprintf(hex, sizeof(hex), "%02x%.*s", fan & 0xffu,
-			 (int)(AWM_OID_HEXSZ - 2), e->d_name);
+		/* Two digits from the folder, thirty from the name (length checked). */
+		snprintf(hex, 3, "%02x", fan);
+		memcpy(hex + 2, e->d_name, AWM_OID_HEXSZ - 2);
+		hex[AWM_OID_HEXSZ] = '\0';
 		if (awm_oid_fromhex(&oid, hex) < 0)
 			continue;
 		awm_buf_truncate(&path, strlen(lb->dir) + 3);

@@ -8,7 +8,6 @@
 #include "core/buf.h"
 #include "core/error.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +16,8 @@ static const char *const type_names[] = {
 	[AWM_OBJ_CHANGESET] = "changeset",
 	[AWM_OBJ_SCHEMA] = "schema",
 	[AWM_OBJ_COMMIT] = "commit",
+	[AWM_OBJ_PAGE] = "page",
+	[AWM_OBJ_SNAPSHOT] = "snapshot",
 };
 
 const char *awm_otype_name(awm_otype type)
@@ -38,37 +39,47 @@ awm_otype awm_otype_from_name(const char *name)
 
 static const char hexdigits[] = "0123456789abcdef";
 
+/* The first `n` (<= 32) hex digits of `oid` into `s`, NUL-terminated. */
+static void render_hex(char *s, const awm_oid *oid, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n / 2; i++) {
+		s[2 * i] = hexdigits[oid->id[i] >> 4];
+		s[2 * i + 1] = hexdigits[oid->id[i] & 15];
+	}
+	if (n & 1)
+		s[n - 1] = hexdigits[oid->id[n / 2] >> 4];
+	s[n] = '\0';
+}
+
 awm_oid_hex awm_oid_tohex(const awm_oid *oid)
 {
 	awm_oid_hex h;
-	int i;
 
-	for (i = 0; i < AWM_OID_RAWSZ; i++) {
-		h.s[2 * i] = hexdigits[oid->id[i] >> 4];
-		h.s[2 * i + 1] = hexdigits[oid->id[i] & 15];
-	}
-	h.s[AWM_OID_HEXSZ] = '\0';
+	render_hex(h.s, oid, AWM_OID_HEXSZ);
 	return h;
 }
 
 awm_oid_hex awm_oid_short(const awm_oid *oid, size_t n)
 {
-	awm_oid_hex h = awm_oid_tohex(oid);
+	awm_oid_hex h;
 
-	if (n < AWM_OID_HEXSZ)
-		h.s[n] = '\0';
+	render_hex(h.s, oid, n < AWM_OID_HEXSZ ? n : AWM_OID_HEXSZ);
 	return h;
 }
 
+/* Hex digit values, -1 for anything else; ids are parsed by the million. */
+static const signed char hexvals[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7,
+	['7'] = 8, ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13,
+	['d'] = 14, ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13,
+	['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
 static int hexval(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	return hexvals[(unsigned char)c] - 1;   /* stored +1 so that 0 means "not hex" */
 }
 
 int awm_is_hex(const char *s, size_t len)
@@ -83,12 +94,19 @@ int awm_is_hex(const char *s, size_t len)
 
 int awm_oid_fromhex(awm_oid *out, const char *hex)
 {
+	unsigned char id[AWM_OID_RAWSZ];
 	int i;
 
-	if (strlen(hex) != AWM_OID_HEXSZ || !awm_is_hex(hex, AWM_OID_HEXSZ))
+	for (i = 0; i < AWM_OID_RAWSZ; i++) {
+		int hi = hexval(hex[2 * i]), lo;
+
+		if (hi < 0 || (lo = hexval(hex[2 * i + 1])) < 0)
+			return AWM_EINVALID;
+		id[i] = (unsigned char)(hi << 4 | lo);
+	}
+	if (hex[AWM_OID_HEXSZ] != '\0')
 		return AWM_EINVALID;
-	for (i = 0; i < AWM_OID_RAWSZ; i++)
-		out->id[i] = (unsigned char)(hexval(hex[2 * i]) << 4 | hexval(hex[2 * i + 1]));
+	memcpy(out->id, id, AWM_OID_RAWSZ);
 	return 0;
 }
 
@@ -122,14 +140,37 @@ static void canonical(unsigned char out[AWM_OID_RAWSZ], XXH128_hash_t h)
 	memcpy(out, c.digest, AWM_OID_RAWSZ);
 }
 
+/*
+ * "<type> <decimal length>\0" into `hdr`; its length with the NUL.  Written
+ * by hand rather than with snprintf, which cost more than hashing a small
+ * object.
+ */
+static size_t object_header(char hdr[64], awm_otype type, size_t len)
+{
+	const char *name = awm_otype_name(type) ? awm_otype_name(type) : "";
+	char digits[24];
+	size_t n = strlen(name), d = 0;
+
+	memcpy(hdr, name, n);
+	hdr[n++] = ' ';
+	do {
+		digits[d++] = (char)('0' + len % 10);
+		len /= 10;
+	} while (len);
+	while (d)
+		hdr[n++] = digits[--d];
+	hdr[n++] = '\0';
+	return n;
+}
+
 void awm_oid_hash(awm_oid *out, awm_otype type, const void *data, size_t len)
 {
 	XXH3_state_t st;
 	char hdr[64];
-	int n = snprintf(hdr, sizeof(hdr), "%s %zu", awm_otype_name(type), len);
+	size_t n = object_header(hdr, type, len);
 
 	XXH3_128bits_reset(&st);
-	XXH3_128bits_update(&st, hdr, (size_t)n + 1);   /* with the NUL */
+	XXH3_128bits_update(&st, hdr, n);
 	XXH3_128bits_update(&st, data, len);
 	canonical(out->id, XXH3_128bits_digest(&st));
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define FLUSH_AT (1u << 20)
@@ -279,6 +280,11 @@ static int commit_pack(awm_packwriter *pw, awm_buf *pack_path)
 		goto done;
 	if ((rc = awm_fs_write_all(pw->fd, sum, sizeof(sum), pw->tmp_path.ptr)) < 0)
 		goto done;
+	/* Read-only like its index and loose objects: nothing rewrites a pack. */
+	if (fchmod(pw->fd, 0444) < 0) {
+		rc = awm_error_os(AWM_ERROR, "cannot chmod '%s'", pw->tmp_path.ptr);
+		goto done;
+	}
 	if (fsync(pw->fd) < 0 || awm_fault("fsync")) {
 		rc = awm_error_os(AWM_ERROR, "cannot fsync '%s'", pw->tmp_path.ptr);
 		goto done;

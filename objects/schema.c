@@ -92,7 +92,8 @@ int awm_schema_serialize(awm_buf *out, awm_schema *s)
 {
 	size_t i;
 
-	qsort(s->entries, s->nr, sizeof(awm_schema_entry), cmp_entry);
+	if (s->nr)   /* qsort on NULL is undefined, even for no entries */
+		qsort(s->entries, s->nr, sizeof(awm_schema_entry), cmp_entry);
 	awm_buf_puts(out, HEADER);
 	awm_buf_printf(out, "engine %s\n", s->engine);
 	for (i = 0; i < s->nr; i++) {
@@ -105,21 +106,29 @@ int awm_schema_serialize(awm_buf *out, awm_schema *s)
 	return 0;
 }
 
+/* Undo escape(); NULL for text escape() cannot have written. */
 static char *unescape(const char *s, size_t len)
 {
 	awm_buf out = AWM_BUF_INIT;
 	size_t i;
 
 	for (i = 0; i < len; i++) {
-		if (s[i] == '\\' && i + 1 < len) {
-			char c = s[++i];
+		char c = s[i];
 
-			awm_buf_putc(&out, c == 'n' ? '\n' : c == 't' ? '\t' : c);
-		} else {
-			awm_buf_putc(&out, s[i]);
+		if (c == '\t' || c == '\n' || (c == '\\' && i + 1 == len))
+			goto bad;
+		if (c == '\\') {
+			c = s[++i];
+			if (c != '\\' && c != 'n' && c != 't')
+				goto bad;
+			c = c == 'n' ? '\n' : c == 't' ? '\t' : c;
 		}
+		awm_buf_putc(&out, c);
 	}
 	return awm_buf_detach(&out);
+bad:
+	awm_buf_release(&out);
+	return NULL;
 }
 
 static int parse_line(awm_schema *s, const char *p, size_t len)
@@ -141,12 +150,16 @@ static int parse_line(awm_schema *s, const char *p, size_t len)
 	}
 	f[3] = q;
 	flen[3] = (size_t)(end - q);
+	if (!(sql = unescape(f[3], flen[3])))
+		return awm_error_set(AWM_ECORRUPT, "schema line for '%.*s' has a bad escape "
+				     "or a raw tab", (int)flen[1], f[1]);
 	type = awm_strndup(f[0], flen[0]);
 	name = awm_strndup(f[1], flen[1]);
 	tbl = awm_strndup(f[2], flen[2]);
-	sql = unescape(f[3], flen[3]);
 	if (type_rank(type) == 4 && strcmp(s->engine, "sqlite") == 0)
 		rc = awm_error_set(AWM_ECORRUPT, "schema lists an unknown object type '%s'", type);
+	else if (!*type || !*name)
+		rc = awm_error_set(AWM_ECORRUPT, "schema line has an empty type or name");
 	else
 		rc = awm_schema_add(s, type, name, tbl, sql);
 	free(type);
@@ -160,6 +173,7 @@ int awm_schema_parse(awm_schema **out, const char *data, size_t len)
 {
 	const char *p = data, *end = data + len, *nl;
 	awm_schema *s;
+	size_t i;
 	int rc = 0;
 
 	if (len < strlen(HEADER) || memcmp(data, HEADER, strlen(HEADER)))
@@ -179,6 +193,11 @@ int awm_schema_parse(awm_schema **out, const char *data, size_t len)
 		}
 		rc = parse_line(s, p, (size_t)(nl - p));
 	}
+	/* Equal schemas must have equal ids: only the sorted, unique form is valid. */
+	for (i = 1; rc == 0 && i < s->nr; i++)
+		if (cmp_entry(&s->entries[i - 1], &s->entries[i]) >= 0)
+			rc = awm_error_set(AWM_ECORRUPT, "schema lists %s '%s' out of order "
+					   "or twice", s->entries[i].type, s->entries[i].name);
 	if (rc < 0) {
 		awm_schema_free(s);
 		return rc;

@@ -67,11 +67,12 @@ for kind in folder b2; do
 	'
 done
 
-test_expect_success 'bad --ttl and a missing --remote are usage errors' '
+test_expect_success 'a bad --ttl, or a remote and an environment at once, are usage errors' '
 	cd folder-a &&
 	test_expect_code 2 awm lock --remote origin --ttl 5x 2>err && test_grep "duration" err &&
-	test_expect_code 2 awm lock 2>err && test_grep "name what to lock" err &&
-	test_expect_code 2 awm unlock 2>err
+	test_expect_code 2 awm lock --remote origin --env dev 2>err && test_grep "not both" err &&
+	test_expect_code 2 awm unlock --remote origin --env dev 2>err && test_grep "not both" err &&
+	test_expect_code 2 awm lock -m "why" 2>err && test_grep "goes with --remote" err
 '
 
 test_done

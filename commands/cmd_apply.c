@@ -1,0 +1,84 @@
+/*
+ * awm apply: move an environment's database to a commit.
+ */
+#include "commands/commands.h"
+#include "commands/envcli.h"
+
+static const char usage[] =
+	"usage: awm apply [--env <env>] [--to <revision>] [--dry-run] [--accept-drift]\n"
+	"                 [--force] [--rerun-scripts]\n"
+	"\n"
+	"Move the environment's database from its applied head (what its awm_state\n"
+	"table says is applied) to the target: --to, else the environment's ref\n"
+	"(refs/envs/<env>), else HEAD.  When the applied head is not an ancestor of\n"
+	"the target, it first rolls back to where the two histories meet, then\n"
+	"applies along the target's history.  Each migration runs in its own\n"
+	"transaction with its history row; a failing one is undone, recorded as\n"
+	"failed, and stops the run.  After each step the schema must be the one\n"
+	"the commit recorded; any other schema is drift and stops the run.\n"
+	"\n"
+	"  -e, --env <env>      the environment (default: the only one, or\n"
+	"                       core.defaultEnv, or $AWM_ENV)\n"
+	"  --to <revision>      the commit to move to\n"
+	"  -n, --dry-run        print the plan and change nothing (awm plan)\n"
+	"  --accept-drift       go on when the schema is not the recorded one\n"
+	"  -f, --force          take over a lock held by your own identity that has\n"
+	"                       not expired yet (a run of yours that died)\n"
+	"  --rerun-scripts      run script migrations again instead of replaying the\n"
+	"                       changes they made when they were recorded\n"
+	"\n"
+	"Exit codes: 0 done, 1 error (a failing migration, drift), 2 bad usage,\n"
+	"3 the database is locked by another run.\n";
+
+static int exec(awm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "env", required_argument, NULL, 'e' },
+		{ "to", required_argument, NULL, 't' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "accept-drift", no_argument, NULL, 'a' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "rerun-scripts", no_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *env_name = NULL, *to = NULL, *what = NULL;
+	awm_deploy_opts o = { 0 };
+	awm_buf owner = AWM_BUF_INIT;
+	awm_engine *e = NULL;
+	awm_env env = { NULL, NULL };
+	awm_oid target;
+	int c, rc;
+
+	while ((c = cli_getopt(cli, argc, argv, "e:nfh", opts)) != -1) {
+		switch (c) {
+		case 'e': env_name = optarg; break;
+		case 't': to = optarg; break;
+		case 'n': o.dry_run = 1; break;
+		case 'a': o.accept_drift = 1; break;
+		case 'f': o.force = 1; break;
+		case 'R': o.rerun_scripts = 1; break;
+		case 'h': return EXIT_OK;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	if ((rc = envcli_open(cli, env_name, o.dry_run ? 0 : AWM_ENGINE_WRITE, &env, &e)))
+		return rc;
+	if ((rc = envcli_target(cli, &target, &what, &env, to)) ||
+	    (rc = envcli_deploy_opts(cli, &o, &owner, &env)))
+		goto done;
+	o.mode = AWM_DEPLOY_APPLY;
+	o.target = &target;
+	rc = envcli_deploy(cli, &env, e, &o, what);
+done:
+	awm_engine_free(e);
+	awm_env_release(&env);
+	awm_buf_release(&owner);
+	return rc;
+}
+
+const cmd_entry cmd_apply_entry = {
+	"apply", "move an environment's database to a commit", usage, NEEDS_REPO, exec,
+};

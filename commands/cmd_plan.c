@@ -1,0 +1,66 @@
+/*
+ * awm plan: what `awm apply` would do, changing nothing.
+ */
+#include "commands/commands.h"
+#include "commands/envcli.h"
+
+static const char usage[] =
+	"usage: awm plan [--env <env>] [--to <revision>]\n"
+	"\n"
+	"Print the exact steps 'awm apply' would take (it is 'awm apply --dry-run'):\n"
+	"for each, the direction, the commit, and the SQL it runs or the changeset\n"
+	"it applies or inverts.  Reports drift and steps that cannot be rolled\n"
+	"back.  Takes no lock and changes nothing, not even creating the database.\n"
+	"\n"
+	"  -e, --env <env>      the environment (default: the only one, or\n"
+	"                       core.defaultEnv, or $AWM_ENV)\n"
+	"  --to <revision>      the target (default: the environment's ref, else HEAD)\n"
+	"\n"
+	"Exit codes: 0 the plan can run, 1 it would be refused (drift, a step\n"
+	"that cannot be rolled back), 2 bad usage.\n";
+
+static int exec(awm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "env", required_argument, NULL, 'e' },
+		{ "to", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *env_name = NULL, *to = NULL, *what = NULL;
+	awm_deploy_opts o = { 0 };
+	awm_buf owner = AWM_BUF_INIT;
+	awm_engine *e = NULL;
+	awm_env env = { NULL, NULL };
+	awm_oid target;
+	int c, rc;
+
+	while ((c = cli_getopt(cli, argc, argv, "e:h", opts)) != -1) {
+		switch (c) {
+		case 'e': env_name = optarg; break;
+		case 't': to = optarg; break;
+		case 'h': return EXIT_OK;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	if ((rc = envcli_open(cli, env_name, 0, &env, &e)))
+		return rc;
+	if ((rc = envcli_target(cli, &target, &what, &env, to)) ||
+	    (rc = envcli_deploy_opts(cli, &o, &owner, &env)))
+		goto done;
+	o.mode = AWM_DEPLOY_APPLY;
+	o.target = &target;
+	o.dry_run = 1;
+	rc = envcli_deploy(cli, &env, e, &o, what);
+done:
+	awm_engine_free(e);
+	awm_env_release(&env);
+	awm_buf_release(&owner);
+	return rc;
+}
+
+const cmd_entry cmd_plan_entry = {
+	"plan", "show what apply would do, changing nothing", usage, NEEDS_REPO, exec,
+};

@@ -1,0 +1,98 @@
+/*
+ * awm diff --db: compare two SQLite database files (core/dbdiff.h).
+ */
+#include "commands/commands.h"
+#include "commands/display.h"
+#include "core/changeset.h"
+#include "core/dbdiff.h"
+#include "core/delta.h"
+#include "core/fs.h"
+#include "core/sqlite.h"
+#include "core/sqltext.h"
+
+#include <string.h>
+
+/* The changeset for --changeset: rows only; tables in one database go as inserts/deletes. */
+static int write_changeset(sqlite3 *a, sqlite3 *b, const char *a_path, const char *b_path,
+			   const char *out)
+{
+	awm_dbdiff d;
+	size_t i;
+	int rc = awm_dbdiff_run(&d, a, b, AWM_DBDIFF_SKIP_INTERNAL | AWM_DBDIFF_ADDED_ROWS);
+
+	if (rc == 0)
+		rc = awm_fs_write_atomic(out, d.changeset.ptr, d.changeset.size, 0644, 0);
+	for (i = 0; rc == 0 && i < d.only_b_nr; i++)
+		cli_warn("table '%s' exists only in '%s': the changeset inserts its rows, so "
+			 "create the table before applying it ('awm diff --db --sql' shows how)",
+			 d.only_b[i], b_path);
+	for (i = 0; rc == 0 && i < d.only_a_nr; i++)
+		cli_warn("table '%s' exists only in '%s': the changeset deletes its rows; drop "
+			 "the table after applying it", d.only_a[i], a_path);
+	awm_dbdiff_release(&d);
+	return rc;
+}
+
+static void print_summary(awm_cli *cli, const awm_db_delta *d, sqlite3 *b)
+{
+	awm_changeset_summary sum;
+	size_t i;
+
+	if (d->up_sql.size) {
+		printf("%sSchema:%s\n", cli_color(cli, C_BOLD), cli_color(cli, C_RESET));
+		display_indented(d->up_sql.ptr);
+	}
+	printf("%sData:%s%s\n", cli_color(cli, C_BOLD), cli_color(cli, C_RESET),
+	       d->diff.changeset.size ? "" : " no rows differ");
+	if (!d->diff.changeset.size ||
+	    awm_changeset_summarize(&sum, d->diff.changeset.ptr, d->diff.changeset.size, b, 10) < 0)
+		return;
+	for (i = 0; i < sum.nr; i++) {
+		const awm_changeset_table *t = &sum.tables[i];
+		size_t n = t->inserts + t->updates + t->deletes;
+
+		printf("    %s%s%s: %zu inserted, %zu updated, %zu deleted\n", cli_color(cli, C_BOLD),
+		       t->name, cli_color(cli, C_RESET), t->inserts, t->updates, t->deletes);
+		display_rows(cli, t->rows.ptr, "      ");
+		if (t->rows_shown < n)
+			printf("      ... %zu more\n", n - t->rows_shown);
+	}
+	awm_changeset_summary_release(&sum);
+}
+
+int cmd_diff_db(awm_cli *cli, int argc, char **argv, const char *cs_out, int sql)
+{
+	sqlite3 *a = NULL, *b = NULL;
+	awm_buf text = AWM_BUF_INIT;
+	awm_db_delta d;
+	int rc;
+
+	memset(&d, 0, sizeof(d));
+	if (argc != 2)
+		return cli_usage_error(cli, "diff --db compares two database files");
+	if (cs_out && sql)
+		return cli_usage_error(cli, "--changeset and --sql do not go together");
+	if ((rc = awm_sqlite_open(&a, argv[0], AWM_SQLITE_READONLY)) < 0 ||
+	    (rc = awm_sqlite_open(&b, argv[1], AWM_SQLITE_READONLY)) < 0)
+		goto done;
+	if (cs_out) {
+		rc = write_changeset(a, b, argv[0], argv[1], cs_out);
+		goto done;
+	}
+	if ((rc = awm_db_delta_describe(&d, a, b)) < 0)
+		goto done;
+	if (sql) {
+		awm_buf_put(&text, d.up_sql.ptr, d.up_sql.size);
+		rc = awm_sql_from_changeset(&text, d.diff.changeset.ptr, d.diff.changeset.size, b);
+		if (rc == 0)
+			fputs(text.ptr, stdout);
+	} else {
+		print_summary(cli, &d, b);
+	}
+done:
+	awm_db_delta_release(&d);
+	awm_buf_release(&text);
+	sqlite3_close(a);
+	sqlite3_close(b);
+	return rc < 0 ? cli_fail(rc) : EXIT_OK;
+}
