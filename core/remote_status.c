@@ -34,21 +34,38 @@ static int count_range(size_t *out, awm_repo *repo, const awm_oid *from, const a
 	return rc < 0 ? rc : 0;
 }
 
-/* The remote moved to commits we lack: do we have commits of our own? */
+typedef struct seen_ctx {
+	awm_repo *repo;
+	const awm_oid *local;
+	int found;
+} seen_ctx;
+
+static int contains_local(const char *name, const awm_oid *oid, void *payload)
+{
+	seen_ctx *c = payload;
+
+	(void)name;
+	if (awm_is_ancestor(c->repo, c->local, oid) > 0)
+		c->found = 1;
+	return c->found;
+}
+
+/*
+ * The remote moved to commits we lack.  If our tip is on the remote, as
+ * far as the remote-tracking refs know (pushed or fetched under any ref),
+ * the remote may have built on it: behind.  Otherwise we have commits of
+ * our own that the new ones cannot contain: a rebase is needed.
+ */
 static int behind_or_rebase(awm_sync_status *out, awm_remote *r, const awm_oid *local)
 {
-	awm_buf track = AWM_BUF_INIT;
-	awm_oid seen;
-	int rc;
+	awm_buf prefix = AWM_BUF_INIT;
+	seen_ctx c = { r->repo, local, 0 };
 
-	out->state = AWM_SYNC_REBASE;
-	awm_remote_tracking_ref(&track, r->name, out->ref);
-	/* What we last fetched contains our tip: no local commits to replay. */
-	if (awm_ref_lookup(&seen, r->repo, track.ptr) == 0 &&
-	    (rc = awm_is_ancestor(r->repo, local, &seen)) > 0)
-		out->state = AWM_SYNC_BEHIND;
+	awm_buf_printf(&prefix, "refs/remotes/%s/", r->name);
+	awm_ref_foreach(r->repo, prefix.ptr, contains_local, &c);
 	awm_error_clear();
-	awm_buf_release(&track);
+	out->state = c.found ? AWM_SYNC_BEHIND : AWM_SYNC_REBASE;
+	awm_buf_release(&prefix);
 	return 0;
 }
 
