@@ -460,10 +460,8 @@ static int check_awm_envs(awm_hook_report *out, const push_ctx *ctx)
 
 		awm_buf_clear(&what);
 		awm_buf_printf(&what, "environment ref '%s'", e.names[i] + strlen("refs/envs/"));
-		if (awm_remote_sync_status(&st, r, e.names[i], &e.oids[i]) < 0) {
-			note(out, "awm's remote '%s' was not checked: %s", r->name, awm_error_last());
-			break;
-		}
+		if (awm_remote_sync_status(&st, r, e.names[i], &e.oids[i]) < 0)
+			break;   /* check 2 has said the remote was not checked */
 		remote_needs_rebase(out, r, &st, what.ptr);
 		awm_sync_status_release(&st);
 	}

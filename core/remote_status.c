@@ -122,8 +122,10 @@ int awm_remote_sync_status(awm_sync_status *out, awm_remote *r, const char *ref,
 	out->ref = awm_strdup(ref);
 	if (local)
 		out->local = *local;
-	if ((rc = awm_remote_snapshot_take(&s, r, "")) < 0)
+	if ((rc = awm_remote_snapshot_take(&s, r, "")) < 0) {
+		awm_sync_status_release(out);
 		return rc;
+	}
 	if ((rc = awm_remote_lock_current(&lock, &held, r, &s)) < 0)
 		goto done;
 	if (held) {
@@ -134,6 +136,8 @@ int awm_remote_sync_status(awm_sync_status *out, awm_remote *r, const char *ref,
 	}
 	rc = compare(out, r, &s, local);
 done:
+	if (rc < 0)
+		awm_sync_status_release(out);
 	awm_lock_record_release(&lock);
 	awm_remote_snapshot_release(&s);
 	return rc;

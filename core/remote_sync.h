@@ -163,7 +163,8 @@ void awm_sync_status_release(awm_sync_status *st);
 /*
  * Compare local `ref` (a branch; `local` NULL when it has no commit yet)
  * with the remote, from one listing and without downloading objects, and
- * say whether someone holds the remote's lock.
+ * say whether someone holds the remote's lock.  On failure `out` holds
+ * nothing to release.
  */
 int awm_remote_sync_status(awm_sync_status *out, awm_remote *r, const char *ref,
 			   const awm_oid *local);
