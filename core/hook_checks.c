@@ -6,6 +6,7 @@
 #include "core/fs.h"
 #include "core/migration.h"
 #include "core/record.h"
+#include "core/remote_sync.h"
 #include "core/refs.h"
 #include "core/walk.h"
 #include "core/worktree.h"
@@ -359,19 +360,141 @@ done:
 }
 
 /*
+ * awm's default remote ('origin', or the only one), or NULL when none is
+ * configured.  One that cannot be reached is a note, not a refusal: a git
+ * push need not wait for it.
+ */
+static awm_remote *default_remote(awm_hook_report *out, awm_repo *repo)
+{
+	awm_buf name = AWM_BUF_INIT;
+	awm_remote *r = NULL;
+
+	if (awm_remote_default(&name, repo) == 0 && awm_remote_open(&r, repo, name.ptr) < 0)
+		note(out, "awm's remote '%s' was not checked: %s", name.ptr, awm_error_last());
+	awm_error_clear();
+	awm_buf_release(&name);
+	return r;
+}
+
+/* A problem for a ref whose remote counterpart needs a rebase, or diverged. */
+static void remote_needs_rebase(awm_hook_report *out, awm_remote *r, const awm_sync_status *st,
+				const char *what)
+{
+	if (st->state == AWM_SYNC_REBASE)
+		problem(out, NULL, "both your awm %s and its copy on remote '%s' have new commits; "
+			"run 'awm pull --rebase %s', then 'awm push %s', then push again", what,
+			r->name, r->name, r->name);
+	else if (st->state == AWM_SYNC_DIVERGED)
+		problem(out, NULL, "awm's %s on remote '%s' has diverged into %zu heads; run "
+			"'awm pull --rebase %s', then 'awm push %s', then push again", what,
+			r->name, st->nheads, r->name, r->name);
+}
+
+/* Check 2: awm's current branch is on its default remote. */
+static int check_awm_pushed(awm_hook_report *out, const push_ctx *ctx)
+{
+	awm_buf branch = AWM_BUF_INIT, what = AWM_BUF_INIT;
+	awm_sync_status st;
+	awm_remote *r;
+	awm_oid head;
+
+	memset(&st, 0, sizeof(st));
+	if (awm_ref_symbolic_target(&branch, ctx->repo, "HEAD") < 0 ||
+	    strncmp(branch.ptr, "refs/heads/", 11) ||
+	    awm_ref_lookup(&head, ctx->repo, branch.ptr) < 0 ||
+	    !(r = default_remote(out, ctx->repo)))
+		goto done;
+	awm_buf_printf(&what, "branch '%s'", branch.ptr + 11);
+	if (awm_remote_sync_status(&st, r, branch.ptr, &head) < 0)
+		note(out, "awm's remote '%s' was not checked: %s", r->name, awm_error_last());
+	else if (st.state == AWM_SYNC_AHEAD || st.state == AWM_SYNC_NOT_PUSHED)
+		problem(out, NULL, "awm's %s has commits that remote '%s' lacks; run 'awm push "
+			"%s', then push again", what.ptr, r->name, r->name);
+	else if (st.state == AWM_SYNC_BEHIND)
+		note(out, "remote '%s' has awm commits that your %s lacks; 'awm pull %s' brings "
+		     "them", r->name, what.ptr, r->name);
+	else
+		remote_needs_rebase(out, r, &st, what.ptr);
+	awm_remote_free(r);
+done:
+	awm_error_clear();
+	awm_sync_status_release(&st);
+	awm_buf_release(&branch);
+	awm_buf_release(&what);
+	return 0;
+}
+
+typedef struct env_refs {
+	char **names;
+	awm_oid *oids;
+	size_t nr, alloc;
+} env_refs;
+
+static int collect_env(const char *name, const awm_oid *oid, void *payload)
+{
+	env_refs *e = payload;
+
+	if (e->nr == e->alloc) {
+		e->alloc = e->alloc ? 2 * e->alloc : 8;
+		e->names = awm_realloc(e->names, e->alloc * sizeof(char *));
+		e->oids = awm_realloc(e->oids, e->alloc * sizeof(awm_oid));
+	}
+	e->names[e->nr] = awm_strdup(name);
+	e->oids[e->nr++] = *oid;
+	return 0;
+}
+
+/* Check 3: no env ref on that remote has moved on or diverged from ours. */
+static int check_awm_envs(awm_hook_report *out, const push_ctx *ctx)
+{
+	env_refs e = { NULL, NULL, 0, 0 };
+	awm_buf what = AWM_BUF_INIT;
+	awm_remote *r = NULL;
+	size_t i;
+
+	if (awm_ref_foreach(ctx->repo, "refs/envs/", collect_env, &e) < 0 || !e.nr ||
+	    !(r = default_remote(out, ctx->repo)))
+		goto done;
+	for (i = 0; i < e.nr; i++) {
+		awm_sync_status st;
+
+		awm_buf_clear(&what);
+		awm_buf_printf(&what, "environment ref '%s'", e.names[i] + strlen("refs/envs/"));
+		if (awm_remote_sync_status(&st, r, e.names[i], &e.oids[i]) < 0)
+			break;   /* check 2 has said the remote was not checked */
+		remote_needs_rebase(out, r, &st, what.ptr);
+		awm_sync_status_release(&st);
+	}
+done:
+	awm_error_clear();
+	awm_remote_free(r);
+	for (i = 0; i < e.nr; i++)
+		free(e.names[i]);
+	free(e.names);
+	free(e.oids);
+	awm_buf_release(&what);
+	return 0;
+}
+
+/*
  * The pre-push checks, in order.  Each adds problems (refusals, with the
  * commands that fix them) to the report and returns < 0 only when it could
- * not run.  The remotes work adds its two checks here:
- *   - awm's current branch has been pushed to its default remote
- *     (remote.default, or the only remote): otherwise "awm push";
- *   - no env ref on that remote has moved or diverged from the local one
- *     so that a rebase is needed: otherwise "awm pull --rebase", then
+ * not run:
+ *   1. the migration files of the pushed git commits are recorded in awm;
+ *   2. awm's current branch has been pushed to awm's default remote
+ *     ('origin', or the only remote): otherwise "awm push";
+ *   3. no env ref on that remote has moved on or diverged from the local
+ *     one so that a rebase is needed: otherwise "awm pull --rebase", then
  *     "awm push".
+ * Checks 2 and 3 do nothing when awm has no remote, and only note a remote
+ * they cannot reach.
  */
 typedef int (*pre_push_check)(awm_hook_report *out, const push_ctx *ctx);
 
 static const pre_push_check pre_push_checks[] = {
 	check_migrations_recorded,
+	check_awm_pushed,
+	check_awm_envs,
 };
 
 int awm_hook_pre_push(awm_hook_report *out, awm_repo *repo, const char *remote,

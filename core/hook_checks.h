@@ -44,9 +44,12 @@ int awm_hook_pre_commit(awm_hook_report *out, awm_repo *repo);
  * input) going to `remote` (its name, or its URL when it has none).  They
  * run in order from a table in hook_checks.c, one function each:
  *   - every migration file the pushed git commits add or change is
- *     recorded in awm, with the same content, on some awm ref.
- * The remote checks (awm's history has been pushed to its default remote;
- * the remote env refs have not moved or diverged) plug into that table.
+ *     recorded in awm, with the same content, on some awm ref;
+ *   - awm's current branch has been pushed to awm's default remote;
+ *   - no env ref on that remote has moved on or diverged from the local
+ *     one so that a rebase is needed.
+ * The last two do nothing without an awm remote, and only note one they
+ * cannot reach.
  */
 int awm_hook_pre_push(awm_hook_report *out, awm_repo *repo, const char *remote,
 		      const char *url, const awm_push_updates *updates);

@@ -476,8 +476,10 @@ int awm_record_migrations(awm_record_result *out, awm_repo *repo, const awm_reco
 
 		if (st.items[i].state != AWM_WT_NEW)
 			continue;
-		if ((rc = awm_migration_load(&m, repo, st.items[i].name)) < 0)
+		if ((rc = awm_migration_load(&m, repo, st.items[i].name)) < 0) {
+			awm_migration_release(&m);   /* a refused parse keeps what it set */
 			break;
+		}
 		if ((rc = awm_record_batch_add(b, &m, NULL)) < 0)
 			awm_error_prefix("nothing was recorded");
 		awm_migration_release(&m);

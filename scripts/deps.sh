@@ -8,7 +8,7 @@
 set -eu
 
 build="build-essential cmake pkg-config libgit2-dev libsqlite3-dev libxxhash-dev
-       libzstd-dev libcurl4-openssl-dev libjansson-dev"
+       libzstd-dev libcurl4-openssl-dev libssl-dev libjansson-dev"
 test="$build libcmocka-dev sqlite3 sqlite3-tools git python3 xxhash zstd time
       chromium fonts-dejavu-core python3-yaml"
 
