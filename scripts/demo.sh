@@ -4,6 +4,7 @@
 # is printed at the end, so you can look around in it.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
+"$top/scripts/deps.sh" demo
 "$top/scripts/build.sh" build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 awm=$top/build/awm
 
@@ -39,5 +40,22 @@ run "$awm" status
 run "$awm" commit
 run "$awm" log --graph
 run "$awm" show
+
+# Move the dev database (awm.conf: sqlite:db/dev.db) along the history.
+run "$awm" plan
+run "$awm" apply
+run sqlite3 -header db/dev.db "SELECT * FROM users"
+run "$awm" rollback --steps 1
+run "$awm" apply
+run "$awm" history
+
+# Share the history through a folder, as a team would on a shared drive.
+run "$awm" remote add origin "$demo/shared-remote"
+run "$awm" push
+cd "$demo" && mkdir teammate && cd teammate
+run "$awm" init
+run "$awm" remote add origin "$demo/shared-remote"
+run "$awm" pull
+run "$awm" log --oneline
 run "$awm" fsck
-printf '\nThe demo project is in %s\n' "$demo"
+printf '\nThe demo project is in %s (a teammate clone in %s/teammate)\n' "$demo" "$demo"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install the Debian packages awm needs, when they are missing.
 #   scripts/deps.sh build   what building awm needs
+#   scripts/deps.sh demo    that, and the sqlite3 shell scripts/demo.sh shows rows with
 #   scripts/deps.sh test    that, and what the tests drive (sqlite3, sqldiff, git,
 #                           node and npm for the Appwrite stand-in's fidelity test,
 #                           chromium for the HTML report, ...)
@@ -9,13 +10,15 @@ set -eu
 
 build="build-essential cmake pkg-config libgit2-dev libsqlite3-dev libxxhash-dev
        libzstd-dev libcurl4-openssl-dev libssl-dev libjansson-dev"
+demo="$build sqlite3"
 test="$build libcmocka-dev sqlite3 sqlite3-tools git python3 xxhash zstd time
       chromium fonts-dejavu-core python3-yaml"
 
 case "${1:-build}" in
 build) want=$build ;;
+demo) want=$demo ;;
 test) want=$test ;;
-*) echo "usage: scripts/deps.sh [build|test]" >&2; exit 2 ;;
+*) echo "usage: scripts/deps.sh [build|demo|test]" >&2; exit 2 ;;
 esac
 
 # tests/cli/t8001 installs node-appwrite with npm and runs it on node (18 or
