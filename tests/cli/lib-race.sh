@@ -13,10 +13,10 @@
 CLONES=${AWM_RACE_CLONES:-8}
 ROUNDS=${AWM_RACE_ROUNDS:-50}
 
-# backoff <n>: sleep a random time below 50 ms * 2^min(n,3).
+# backoff <n>: sleep a random time below 20 ms * 2^min(n,4).
 backoff() {
 	sleep "$(awk -v n="$1" -v r="$(od -An -N2 -tu2 /dev/urandom)" \
-		'BEGIN { m = 0.05 * 2 ^ (n < 3 ? n : 3); printf "%.3f", m * r / 65536 }')"
+		'BEGIN { m = 0.02 * 2 ^ (n < 4 ? n : 4); printf "%.3f", m * r / 65536 }')"
 }
 
 # observe <file>: a third clone's fetch: exit 0 with no divergence warning,
