@@ -204,26 +204,6 @@ static const unsigned char *page_get(dd_cursor *c, pbuf *b, uint32_t pgno, uint3
 	return b->data;
 }
 
-/* A varint inside [p, end); 0 when it runs past the end. */
-static int get_varint(uint64_t *out, const unsigned char *p, const unsigned char *end)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 9 && p + i < end; i++) {
-		if (i == 8) {
-			*out = (v << 8) | p[i];
-			return 9;
-		}
-		v = (v << 7) | (p[i] & 0x7f);
-		if (!(p[i] & 0x80)) {
-			*out = v;
-			return i + 1;
-		}
-	}
-	return 0;
-}
-
 /* Load page `pgno` as frame `d` and check its header. */
 static int load_frame(dd_cursor *c, int d, uint32_t pgno)
 {
@@ -320,11 +300,11 @@ static int load_cell(dd_cursor *c, const frame *f)
 	if (off < (uint32_t)(f->hdr + 8) || off >= c->src->usable)
 		return dd_cursor_damaged(c, f->pgno, "cell outside the page");
 	p = f->page + off + (f->leaf ? 0 : 4);
-	if (p >= end || !(n = get_varint(&size, p, end)))
+	if (p >= end || !(n = dd_get_varint(&size, p, end)))
 		return dd_cursor_damaged(c, f->pgno, "bad payload size");
 	p += n;
 	if (!c->index) {
-		if (!(n = get_varint(&rowid, p, end)))
+		if (!(n = dd_get_varint(&rowid, p, end)))
 			return dd_cursor_damaged(c, f->pgno, "bad rowid");
 		p += n;
 	}
@@ -485,7 +465,7 @@ int dd_cursor_same_leaf(const dd_cursor *a, const dd_cursor *b)
 		uint64_t size;
 		uint32_t off = cell_offset(fa, i);
 
-		if (off >= a->src->usable || !get_varint(&size, fa->page + off, end) ||
+		if (off >= a->src->usable || !dd_get_varint(&size, fa->page + off, end) ||
 		    size != local_size(a, size))
 			return 0;
 	}

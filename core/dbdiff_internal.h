@@ -137,4 +137,7 @@ int dd_cursor_damaged(const dd_cursor *c, uint32_t pgno, const char *what);
 int dd_merge_pages(dd_emit *e, dd_pages *pa, dd_pages *pb, sqlite3 *a, sqlite3 *b,
 		   const dd_table *ta, const dd_table *tb);
 
+/* A SQLite varint inside [p, end): its length (1-9), or 0 when it runs past the end. */
+int dd_get_varint(uint64_t *out, const unsigned char *p, const unsigned char *end);
+
 #endif

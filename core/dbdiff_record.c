@@ -7,7 +7,11 @@
 
 #include <string.h>
 
-static int get_varint(uint64_t *out, const unsigned char *p, const unsigned char *end)
+/*
+ * SQLite's varint: 1 to 9 bytes, big-endian 7-bit groups, the ninth byte
+ * whole.  Shared by the record decoder and the b-tree reader.
+ */
+int dd_get_varint(uint64_t *out, const unsigned char *p, const unsigned char *end)
 {
 	uint64_t v = 0;
 	int i;
@@ -82,14 +86,14 @@ int dd_record_decode(dd_value *row, const dd_table *t, int64_t rowid,
 	uint64_t hsize, st, off = 0;
 	int k, field = 0;
 
-	if (!(k = get_varint(&hsize, p, end)) || hsize > n || hsize < (uint64_t)k)
+	if (!(k = dd_get_varint(&hsize, p, end)) || hsize > n || hsize < (uint64_t)k)
 		return AWM_ECORRUPT;
 	hp = p + k;
 	body = p + hsize;
 	while (hp < body && field < nfields) {
 		int col;
 
-		if (!(k = get_varint(&st, hp, body)))
+		if (!(k = dd_get_varint(&st, hp, body)))
 			return AWM_ECORRUPT;
 		hp += k;
 		if (field >= t->ncol || serial_size(st) > n - hsize - off)
