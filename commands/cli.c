@@ -93,6 +93,30 @@ int cli_getopt(awm_cli *cli, int argc, char **argv, const char *shortopts,
 	return c;
 }
 
+int cli_only_quiet(awm_cli *cli, int argc, char **argv, int *quiet, const char *why_no_args)
+{
+	static const struct option opts[] = {
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*quiet = 0;
+	while ((c = cli_getopt(cli, argc, argv, "qh", opts)) != -1) {
+		switch (c) {
+		case 'q': *quiet = 1; break;
+		case 'h': return EXIT_OK;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (optind < argc && why_no_args)
+		return cli_usage_error(cli, "%s", why_no_args);
+	if (optind < argc)
+		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	return -1;
+}
+
 void cli_progress(const char *what, uint64_t done, uint64_t total, void *payload)
 {
 	static struct timespec last;

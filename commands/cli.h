@@ -60,6 +60,13 @@ int cli_exit_code(int rc);
 int cli_getopt(awm_cli *cli, int argc, char **argv, const char *shortopts,
 	       const struct option *longopts);
 
+/*
+ * Options of a command whose only option is -q/--quiet and which takes no
+ * arguments: sets `*quiet`, and returns -1 to go on, else the exit code
+ * (--help printed, or a usage error, which says `why_no_args` when given).
+ */
+int cli_only_quiet(awm_cli *cli, int argc, char **argv, int *quiet, const char *why_no_args);
+
 /* Progress callback for the library: "<what>: 45% (9/20)" on a terminal. */
 void cli_progress(const char *what, uint64_t done, uint64_t total, void *payload);
 

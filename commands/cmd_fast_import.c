@@ -17,24 +17,12 @@ static const char usage[] =
 
 static int exec(awm_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	awm_fast_import_stats st;
 	awm_buf in = AWM_BUF_INIT;
-	int c, quiet = 0, rc;
+	int quiet, rc;
 
-	while ((c = cli_getopt(cli, argc, argv, "qh", opts)) != -1) {
-		switch (c) {
-		case 'q': quiet = 1; break;
-		case 'h': return EXIT_OK;
-		default: return EXIT_USAGE;
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(cli, "the stream comes on standard input");
+	if ((rc = cli_only_quiet(cli, argc, argv, &quiet, "the stream comes on standard input")) >= 0)
+		return rc;
 	if ((rc = awm_fs_read_file(&in, "/dev/stdin")) == 0)
 		rc = awm_fast_import(&st, cli->repo, in.ptr, in.size, cli_progress, cli);
 	awm_buf_release(&in);

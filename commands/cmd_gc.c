@@ -16,23 +16,11 @@ static const char usage[] =
 
 static int exec(awm_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	awm_gc_stats st;
-	int c, quiet = 0, rc;
+	int c, quiet, rc;
 
-	while ((c = cli_getopt(cli, argc, argv, "qh", opts)) != -1) {
-		switch (c) {
-		case 'q': quiet = 1; break;
-		case 'h': return EXIT_OK;
-		default: return EXIT_USAGE;
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	if ((c = cli_only_quiet(cli, argc, argv, &quiet, NULL)) >= 0)
+		return c;
 	if ((rc = awm_gc(&st, cli->repo, cli_progress, cli)) < 0)
 		return cli_fail(rc);
 	if (!quiet)
