@@ -39,9 +39,10 @@ test_expect_success 'import makes one commit per migration, in sqlx order' '
 	awm status >st && test_grep "Migrations folder matches the history" st
 '
 
-test_expect_success 'the history gives what the scripts give with the sqlite3 CLI' '
+test_expect_success 'awm apply of the history gives what the scripts give with the sqlite3 CLI' '
 	cd p && (cd sqlx && run_scripts ../orig.db $ORDER) &&
-	replay_history replay.db &&
+	apply_history replay.db &&
+	test "$(grep -c "^up " apply.out)" = 4 &&
 	same_database orig.db replay.db &&
 	same_canonical_schema orig.db
 '

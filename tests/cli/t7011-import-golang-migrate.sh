@@ -33,9 +33,10 @@ test_expect_success 'import makes one commit per migration, in version order' '
 	ls migrations >files && test_line_count = 4 files
 '
 
-test_expect_success 'the history gives what the scripts give with the sqlite3 CLI' '
+test_expect_success 'awm apply of the history gives what the scripts give with the sqlite3 CLI' '
 	cd p && (cd db/migrations && run_scripts ../../orig.db $ORDER) &&
-	replay_history replay.db && same_database orig.db replay.db &&
+	apply_history replay.db &&
+	test "$(grep -c "^up " apply.out)" = 4 && same_database orig.db replay.db &&
 	same_canonical_schema orig.db
 '
 
