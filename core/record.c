@@ -265,23 +265,29 @@ done:
 }
 
 /*
- * A script migration: the program runs on a file copy of the batch's
- * state, which then moves to what it left (script.h).  What it did is
- * recorded like `commit --from-db` records a database: up SQL for schema
- * changes, a changeset for rows, a down SQL.
+ * A script migration: the program (in the migrations folder, or at
+ * m->script_path) runs on a file copy of the batch's state, which then
+ * moves to what it left (script.h).  What it did is recorded like
+ * `commit --from-db` records a database: up SQL for schema changes, a
+ * changeset for rows, a down SQL.
  */
 static int record_script(awm_record_batch *b, awm_commit *c, const awm_migration *m,
 			 const char *message)
 {
 	awm_buf dir = AWM_BUF_INIT, path = AWM_BUF_INIT;
+	const char *name = m->script_path && m->up_file ? m->up_file : m->path;
 	awm_db_delta d;
 	int rc;
 
 	memset(&d, 0, sizeof(d));
-	awm_repo_migrations_dir(&dir, b->repo);
-	awm_path_join(&path, dir.ptr, m->name);
-	if ((rc = awm_script_check_runnable(path.ptr, m->path)) < 0 ||
-	    (rc = awm_script_capture(&d, b->repo, b->db, path.ptr, m->path, 0)) < 0)
+	if (m->script_path) {
+		awm_buf_puts(&path, m->script_path);
+	} else {
+		awm_repo_migrations_dir(&dir, b->repo);
+		awm_path_join(&path, dir.ptr, m->name);
+	}
+	if ((rc = awm_script_check_runnable(path.ptr, name)) < 0 ||
+	    (rc = awm_script_capture(&d, b->repo, b->db, path.ptr, name, 0)) < 0)
 		goto done;
 	c->kind = AWM_KIND_SCRIPT;
 	if ((rc = add_blob(b, &c->script, &c->has_script, &m->script, AWM_OBJ_BLOB)) < 0 ||
