@@ -28,6 +28,8 @@ typedef struct awm_import_item {
 	char *down_file;     /* the file holding the down script, or NULL */
 	awm_buf up, down;    /* the scripts, CRLF read as LF */
 	int up_line, down_line;   /* the line where each script starts in its file */
+	int is_script;       /* `up` is a program (b2m), recorded as a script
+				migration named after up_file's extension */
 } awm_import_item;
 
 typedef struct awm_import_list {
@@ -61,7 +63,11 @@ typedef struct awm_import_kind {
 	 * refused with AWM_EINVALID naming it and the reason.
 	 */
 	int (*scan)(awm_import_list *out, const char *folder, const char *shown);
-	/* What `db` says was applied; `out->found` 0 when it has no table. */
+	/*
+	 * What `db` says was applied; `out->found` 0 when it has no table.
+	 * NULL for a tool that keeps no record in the database (b2m): then
+	 * the user says how far it is (awm_import_opts.applied).
+	 */
 	int (*applied)(awm_import_applied *out, sqlite3 *db, const char *shown);
 } awm_import_kind;
 
@@ -117,10 +123,13 @@ typedef struct awm_import_db {
  * Read what the database at `path` (named `shown` in messages) says `kind`
  * applied, map it onto `l` (the versions must be the first N of the
  * folder), and snapshot its schema.  The database is opened read-only.
+ * `stated` is what the user says instead (--applied: the last version
+ * applied, or "none"), for a kind that keeps no record in the database;
+ * AWM_EUSAGE when it is missing there or given for another kind.
  */
 int awm_import_db_read(awm_import_db *out, const awm_import_kind *kind,
 		       const awm_import_list *l, const char *folder, const char *path,
-		       const char *shown);
+		       const char *shown, const char *stated);
 
 /* AWM_EINVALID, listing the differences, unless the schema is `want`. */
 int awm_import_db_check(const awm_import_db *st, struct awm_schema *want, const char *db);
@@ -137,6 +146,8 @@ typedef struct awm_import_opts {
 	const char *db;              /* a database the tool migrated, or NULL */
 	const char *env;             /* point refs/envs/<env> at where that database is;
 					its url names the database when `db` is NULL */
+	const char *applied;         /* the database's last applied version, or "none",
+					for a kind that keeps no record in it (b2m) */
 	int dry_run;                 /* validate everything, write nothing */
 	awm_progress_cb progress;
 	void *payload;

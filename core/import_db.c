@@ -157,9 +157,38 @@ int awm_import_env_database(awm_buf *out, awm_repo *repo, const char *env)
 	return rc;
 }
 
+/* What the user says was applied, for a tool that keeps no record (b2m). */
+static int stated_applied(awm_import_applied *out, const awm_import_kind *kind,
+			  const char *stated, const char *shown)
+{
+	memset(out, 0, sizeof(*out));
+	if (!stated)
+		return awm_error_set(AWM_EUSAGE, "%s keeps no record in the database of the "
+				     "migrations it ran, so say how far '%s' is: --applied "
+				     "<version> (its last migration) or --applied none",
+				     kind->name, shown);
+	if (strcmp(stated, "none")) {
+		out->found = 1;
+		out->upto = awm_strdup(stated);
+	}
+	return 0;
+}
+
+static int read_applied(awm_import_applied *out, const awm_import_kind *kind, sqlite3 *db,
+			const char *stated, const char *shown)
+{
+	if (!kind->applied)
+		return stated_applied(out, kind, stated, shown);
+	if (stated)
+		return awm_error_set(AWM_EUSAGE, "--applied is for tools that keep no record in "
+				     "the database; %s's %s table in '%s' says what was applied",
+				     kind->name, kind->tables[0], shown);
+	return kind->applied(out, db, shown);
+}
+
 int awm_import_db_read(awm_import_db *out, const awm_import_kind *kind,
 		       const awm_import_list *l, const char *folder, const char *path,
-		       const char *shown)
+		       const char *shown, const char *stated)
 {
 	awm_import_applied a;
 	sqlite3 *db = NULL;
@@ -174,7 +203,7 @@ int awm_import_db_read(awm_import_db *out, const awm_import_kind *kind,
 		rc = awm_sqlite_error(db, rc, "cannot open the database '%s'", shown);
 		goto done;
 	}
-	if ((rc = kind->applied(&a, db, shown)) < 0 ||
+	if ((rc = read_applied(&a, kind, db, stated, shown)) < 0 ||
 	    (rc = applied_count(&out->applied, kind, l, folder, &a, shown)) < 0 ||
 	    (rc = db_schema(&out->schema, db, kind)) < 0)
 		goto done;

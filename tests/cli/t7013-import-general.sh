@@ -15,7 +15,7 @@ test_expect_success 'usage errors' '
 	new_repo p && cd p &&
 	test_expect_code 2 awm import 2>err && test_grep "needs a kind" err &&
 	test_expect_code 2 awm import flyway db 2>err &&
-	test_grep "unknown kind .flyway.; awm imports sqlx, golang-migrate, dbmate" err &&
+	test_grep "unknown kind .flyway.; awm imports sqlx, golang-migrate, dbmate, b2m" err &&
 	test_expect_code 2 awm import sqlx 2>err
 '
 
