@@ -20,8 +20,11 @@ static const char usage[] =
 	"  --db <file>          a database the tool migrated: its _sqlx_migrations or\n"
 	"                       schema_migrations table says which commit it is at,\n"
 	"                       and its schema must be that commit's\n"
-	"  --env <name>         point refs/envs/<name> at that commit; without --db the\n"
-	"                       environment's url in awm.conf names the database\n"
+	"  --env <name>         point refs/envs/<name> at that commit and adopt the\n"
+	"                       database there: its awm_state records that history as\n"
+	"                       applied and the tool's table is dropped, so 'awm apply'\n"
+	"                       goes on from there; without --db the environment's url\n"
+	"                       in awm.conf names the database\n"
 	"  --applied <version>  the database's last applied migration (or 'none'), for\n"
 	"                       b2m, which keeps no record of it in the database\n"
 	"  -n, --dry-run        check everything, write nothing\n";
@@ -51,6 +54,13 @@ static void report(awm_cli *cli, const awm_import_opts *o, const awm_import_resu
 	else if (o->env && !o->dry_run)
 		printf("refs/envs/%s was not set: the database is before the first migration\n",
 		       o->env);
+	if (r->adopted) {
+		printf("Adopted '%s': %zu commit%s recorded as applied in its awm_state", r->db,
+		       r->adopted_rows, r->adopted_rows == 1 ? "" : "s");
+		if (r->dropped)
+			printf(", %s dropped", r->dropped);
+		printf("; 'awm apply' goes on from there\n");
+	}
 }
 
 static int exec(awm_cli *cli, int argc, char **argv)

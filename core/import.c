@@ -63,6 +63,7 @@ void awm_import_result_release(awm_import_result *res)
 	free(res->db);
 	free(res->version);
 	free(res->env_ref);
+	free(res->dropped);
 	memset(res, 0, sizeof(*res));
 }
 
@@ -335,35 +336,15 @@ static char *commit_message(const plan *p, size_t i)
 	return awm_buf_detach(&msg);
 }
 
-static int set_env(awm_import_result *res, awm_repo *repo, const char *env, size_t applied,
-		   const char *kind)
-{
-	awm_buf ref = AWM_BUF_INIT, msg = AWM_BUF_INIT;
-	int rc;
-
-	awm_buf_printf(&ref, "refs/envs/%s", env);
-	if (applied == 0) {
-		awm_buf_release(&ref);
-		return 0;   /* nothing applied: the env starts before the first commit */
-	}
-	awm_buf_printf(&msg, "import: %s version %s in %s", kind, res->version, res->db);
-	rc = awm_ref_update(repo, ref.ptr, &res->commits.commits[applied - 1].oid, NULL, msg.ptr);
-	if (rc == 0)
-		res->env_ref = awm_buf_detach(&ref);
-	awm_buf_release(&ref);
-	awm_buf_release(&msg);
-	return rc;
-}
-
 static int run(awm_import_result *out, plan *p)
 {
 	awm_record_batch *b = NULL;
 	awm_schema *want = NULL;
 	awm_import_db st;
 	const awm_import_opts *o = p->opts;
-	awm_buf dbpath = AWM_BUF_INIT, ref = AWM_BUF_INIT;
+	awm_buf dbpath = AWM_BUF_INIT, ref = AWM_BUF_INIT, url = AWM_BUF_INIT;
 	size_t i, written = 0;
-	int rc;
+	int rc, undone;
 
 	memset(&st, 0, sizeof(st));
 	if (o->env) {
@@ -392,6 +373,11 @@ static int run(awm_import_result *out, plan *p)
 		out->applied = st.applied;
 		out->version = st.version ? awm_strdup(st.version) : NULL;
 	}
+	/* A database awm moves already cannot be adopted: say so before any work. */
+	if (o->env && out->has_db &&
+	    ((rc = awm_import_adopt_url(&url, p->repo, o->env, dbpath.ptr, out->db)) < 0 ||
+	     (rc = awm_import_adopt_check(p->repo, url.ptr, out->db)) < 0))
+		goto done;
 	if ((rc = awm_record_batch_new(&b, p->repo, NULL)) < 0)
 		goto done;
 	if (out->has_db && st.applied == 0 &&
@@ -423,14 +409,17 @@ static int run(awm_import_result *out, plan *p)
 		goto done;
 	}
 	awm_record_batch_take(&out->commits, b);
-	if (o->env && out->has_db)
-		rc = set_env(out, p->repo, o->env, st.applied, p->kind->name);
+	if (o->env && out->has_db &&
+	    (rc = awm_import_settle_env(&undone, out, p->repo, o, p->kind, b, &st, url.ptr)) < 0 &&
+	    undone)
+		unwrite_files(p, written);
 done:
 	awm_record_batch_free(b);
 	awm_schema_free(want);
 	awm_import_db_release(&st);
 	awm_buf_release(&dbpath);
 	awm_buf_release(&ref);
+	awm_buf_release(&url);
 	return rc;
 }
 

@@ -154,6 +154,7 @@ struct awm_record_batch {
 	char *gitcommit;
 	const awm_record_opts *opts;
 	awm_record_result res;
+	int committed;               /* the branch points at `parent` now */
 };
 
 /*
@@ -440,7 +441,28 @@ int awm_record_batch_commit(awm_record_batch *b)
 		return rc;
 	awm_scratch_save(b->repo, &b->parent, b->db);
 	awm_error_clear();
-	return update_branch(b->repo, &b->res, b, &b->old_head, b->had_head);
+	if ((rc = update_branch(b->repo, &b->res, b, &b->old_head, b->had_head)) == 0)
+		b->committed = 1;
+	return rc;
+}
+
+int awm_record_batch_revert(awm_record_batch *b, const char *why)
+{
+	awm_buf target = AWM_BUF_INIT;
+	int rc;
+
+	if (!b->committed)
+		return 0;
+	if (b->had_head) {
+		rc = awm_ref_update(b->repo, "HEAD", &b->old_head, &b->parent, why);
+	} else if ((rc = awm_ref_symbolic_target(&target, b->repo, "HEAD")) == 0) {
+		/* There was no commit: the branch did not exist either. */
+		rc = awm_ref_delete(b->repo, target.ptr, &b->parent, why);
+	}
+	if (rc == 0)
+		b->committed = 0;
+	awm_buf_release(&target);
+	return rc;
 }
 
 void awm_record_batch_take(awm_record_result *out, awm_record_batch *b)

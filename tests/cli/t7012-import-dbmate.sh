@@ -80,6 +80,14 @@ test_expect_success '--db --env: the applied versions say where the database is'
 	awm log --oneline -n 1 envs/staging >log && test_grep "seed products" log
 '
 
+test_expect_success 'adopted there, awm apply runs only the third migration' '
+	cd r && git config -f awm.conf env.staging.url sqlite:staging.db &&
+	awm apply --env staging --to HEAD >out &&
+	grep "^up " out >ups && test_line_count = 1 ups && test_grep "orders" ups &&
+	apply_history direct.db && same_database direct.db staging.db &&
+	test -z "$(sqlite3 staging.db "SELECT name FROM sqlite_schema WHERE name = '\''schema_migrations'\''")"
+'
+
 test_expect_success 'a missing up block, or a statement before it, is refused' '
 	new_repo s && cd s && make_folder m &&
 	printf "CREATE TABLE x (id INTEGER PRIMARY KEY);\n" >m/20230305_noup.sql &&

@@ -135,8 +135,21 @@ test_expect_success 'a b2m database needs --applied, which must name a script' '
 	test_expect_code 2 awm import --applied none b2m s 2>err &&
 	test_grep "name it with --db or --env" err &&
 	nothing_imported &&
+	cp dev.db dev.before &&
 	awm import --db dev.db --applied 20260215103000123456789 b2m s >out &&
-	test_grep "has 1 of them applied, up to version 20260215103000123456789" out
+	test_grep "has 1 of them applied, up to version 20260215103000123456789" out &&
+	cmp dev.before dev.db
+'
+
+test_expect_success 'with --env the database is adopted; apply runs the other scripts' '
+	new_repo v2 && cd v2 && make_folder s &&
+	(cd s && run_scripts ../dev.db 20260215103000123456789_create_users.py) &&
+	git config -f awm.conf env.dev.url sqlite:dev.db &&
+	awm import --env dev --applied 20260215103000123456789 b2m s >out &&
+	test_grep "Adopted .*dev.db.: 1 commit recorded as applied in its awm_state;" out &&
+	awm apply --env dev --to HEAD >out &&
+	grep "^up " out >ups && test_line_count = 2 ups &&
+	(cd s && run_scripts ../orig.db $ORDER) && same_database orig.db dev.db
 '
 
 test_expect_success '--applied is refused for a tool that keeps its own record' '
