@@ -356,9 +356,13 @@ static int run(awm_import_result *out, plan *p)
 		awm_buf_puts(&dbpath, o->db);
 		out->db = awm_strdup(o->db);
 	} else if (o->env) {
+		size_t n = strlen(p->repo->root);
+
 		if ((rc = awm_import_env_database(&dbpath, p->repo, o->env)) < 0)
 			goto done;
-		out->db = awm_strdup(dbpath.ptr);
+		/* Named as awm.conf names it: relative to the project root. */
+		out->db = awm_strdup(!strncmp(dbpath.ptr, p->repo->root, n) && dbpath.ptr[n] == '/' ?
+				     dbpath.ptr + n + 1 : dbpath.ptr);
 	}
 	if (o->applied && !out->db) {
 		rc = awm_error_set(AWM_EUSAGE, "--applied says how far a database is; name it "
