@@ -33,10 +33,12 @@ int awm_import_adopt_url(awm_buf *out, awm_repo *repo, const char *env, const ch
 		rc = 0;
 		goto done;
 	}
-	if (rc < 0 || (rc = awm_import_env_database(&envdb, repo, env)) < 0)
+	if (rc < 0)
 		goto done;
-	awm_fs_canonical(&have, envdb.ptr);
-	if (strcmp(have.ptr, want.ptr))
+	if (awm_import_env_database(&envdb, repo, env) == 0)
+		awm_fs_canonical(&have, envdb.ptr);
+	awm_error_clear();   /* not a SQLite environment: not this file either */
+	if (!have.size || strcmp(have.ptr, want.ptr))
 		rc = awm_error_set(AWM_EUSAGE, "'%s' is not the database of environment '%s' (%s); "
 				   "leave out --db, or name that environment's database", shown,
 				   env, e.url);

@@ -113,6 +113,9 @@ test_expect_success '--env needs a SQLite environment in awm.conf' '
 	git config -f awm.conf env.remote.url appwrite://x &&
 	test_must_fail awm import --env remote golang-migrate gm 2>err &&
 	test_grep "environment .remote. is not a SQLite database" err &&
+	sqlite3 x.db "PRAGMA user_version = 1" &&
+	test_expect_code 2 awm import --env remote --db x.db golang-migrate gm 2>err &&
+	test_grep ".x.db. is not the database of environment .remote. (appwrite://x)" err &&
 	test_must_fail awm import --env "bad..name" --db x.db golang-migrate gm 2>err &&
 	test_must_fail awm import --env dev golang-migrate gm 2>err &&
 	test_grep "the database .*db/dev.db. does not exist" err &&
