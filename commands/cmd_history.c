@@ -52,6 +52,8 @@ static void print_row(awm_cli *cli, const awm_history_row *r)
 	       str(p, "op") ? str(p, "op") : "?", subject ? subject : "");
 	if (str(p, "by"))
 		printf("     by %s\n", str(p, "by"));
+	if (str(p, "adopted"))   /* recorded as applied by awm import, not run */
+		printf("     adopted: %s\n", str(p, "adopted"));
 	if (rb)
 		printf("     rolled back %s by %s (%s)\n", str(rb, "at") ? str(rb, "at") : "?",
 		       str(rb, "by") ? str(rb, "by") : "?",

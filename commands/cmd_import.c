@@ -7,19 +7,26 @@
 #include <string.h>
 
 static const char usage[] =
-	"usage: awm import [--db <file>] [--env <name>] [-n] <kind> <folder>\n"
+	"usage: awm import [--db <file>] [--env <name>] [--applied <version>] [-n]\n"
+	"                  <kind> <folder>\n"
 	"\n"
 	"Turn another tool's migration folder into awm history: one awm migration\n"
 	"file (in the migrations folder) and one commit per migration, in the tool's\n"
 	"order, each validated as 'awm commit' validates it.  A folder the tool would\n"
 	"not read as it is, or a migration that fails, imports nothing.\n"
-	"Kinds: sqlx, golang-migrate, dbmate.  See docs/import.md.\n"
+	"Kinds: sqlx, golang-migrate, dbmate, b2m (Python scripts, recorded as\n"
+	"script migrations).  See docs/import.md.\n"
 	"\n"
 	"  --db <file>          a database the tool migrated: its _sqlx_migrations or\n"
 	"                       schema_migrations table says which commit it is at,\n"
 	"                       and its schema must be that commit's\n"
-	"  --env <name>         point refs/envs/<name> at that commit; without --db the\n"
-	"                       environment's url in awm.conf names the database\n"
+	"  --env <name>         point refs/envs/<name> at that commit and adopt the\n"
+	"                       database there: its awm_state records that history as\n"
+	"                       applied and the tool's table is dropped, so 'awm apply'\n"
+	"                       goes on from there; without --db the environment's url\n"
+	"                       in awm.conf names the database\n"
+	"  --applied <version>  the database's last applied migration (or 'none'), for\n"
+	"                       b2m, which keeps no record of it in the database\n"
 	"  -n, --dry-run        check everything, write nothing\n";
 
 static void report(awm_cli *cli, const awm_import_opts *o, const awm_import_result *r)
@@ -47,6 +54,13 @@ static void report(awm_cli *cli, const awm_import_opts *o, const awm_import_resu
 	else if (o->env && !o->dry_run)
 		printf("refs/envs/%s was not set: the database is before the first migration\n",
 		       o->env);
+	if (r->adopted) {
+		printf("Adopted '%s': %zu commit%s recorded as applied in its awm_state", r->db,
+		       r->adopted_rows, r->adopted_rows == 1 ? "" : "s");
+		if (r->dropped)
+			printf(", %s dropped", r->dropped);
+		printf("; 'awm apply' goes on from there\n");
+	}
 }
 
 static int exec(awm_cli *cli, int argc, char **argv)
@@ -54,6 +68,7 @@ static int exec(awm_cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "env", required_argument, NULL, 'e' },
+		{ "applied", required_argument, NULL, 'a' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -67,6 +82,7 @@ static int exec(awm_cli *cli, int argc, char **argv)
 		switch (c) {
 		case 'd': o.db = optarg; break;
 		case 'e': o.env = optarg; break;
+		case 'a': o.applied = optarg; break;
 		case 'n': o.dry_run = 1; break;
 		case 'h': return EXIT_OK;
 		default: return EXIT_USAGE;
@@ -90,6 +106,6 @@ static int exec(awm_cli *cli, int argc, char **argv)
 }
 
 const cmd_entry cmd_import_entry = {
-	"import", "import a sqlx, golang-migrate or dbmate migration folder", usage,
+	"import", "import a sqlx, golang-migrate, dbmate or b2m migration folder", usage,
 	NEEDS_REPO, exec,
 };

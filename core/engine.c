@@ -176,6 +176,17 @@ int awm_engine_reset(size_t *removed, awm_engine *e, const awm_lock_request *hel
 	return e->ops->reset(removed, e, held);
 }
 
+int awm_engine_adopt(awm_engine *e, const awm_adopt *a)
+{
+	if (!e->ops->adopt)
+		return awm_error_set(AWM_EINVALID, "the %s engine cannot adopt a database",
+				     e->ops->scheme);
+	if (!(e->flags & AWM_ENGINE_WRITE))
+		return awm_error_set(AWM_EINVALID, "'%s' is open read-only; cannot adopt it",
+				     e->url);
+	return e->ops->adopt(e, a);
+}
+
 void awm_engine_interrupt(awm_engine *e)
 {
 	if (!e)

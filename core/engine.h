@@ -145,6 +145,25 @@ typedef struct awm_step_result {
 
 void awm_step_result_release(awm_step_result *r);
 
+/*
+ * Adopting a database that another tool migrated (awm import): `commits`
+ * are recorded as applied without being run, so that `apply` goes on from
+ * the last of them.  They must be the canonical order of that commit's
+ * history (envplan.h), oldest first, which is what the applied stack of a
+ * database moved there by awm would be.
+ */
+typedef struct awm_adopt {
+	awm_repo *repo;                  /* the commits' parents are read from here */
+	const awm_commit *const *commits;
+	size_t nr;                       /* 0: nothing applied (the tables still go) */
+	const char *note;                /* why, kept in every row: "import: sqlx ..." */
+	const char *const *drop_tables;  /* the other tool's bookkeeping, which stops
+					  * being true once awm applies more: dropped
+					  * with the adoption; NULL-terminated, or NULL */
+	const awm_lock_request *lock;    /* held by the caller */
+	int release_lock;                /* drop it with the adoption when that succeeds */
+} awm_adopt;
+
 typedef struct awm_engine awm_engine;
 
 /* Capabilities. */
@@ -195,6 +214,17 @@ typedef struct awm_engine_ops {
 	/* Read a lock without taking it; `out->held` 0 when free. */
 	int (*lock_read)(awm_lock_info *out, awm_engine *e, const char *id);
 
+	/*
+	 * Record `a->commits` as applied without running them (awm_adopt), as
+	 * one step: check that the caller holds `a->lock`; refuse a database
+	 * with any history row (AWM_EEXISTS); drop `a->drop_tables` that
+	 * exist; require the live schema to be then the last commit's (the
+	 * empty schema when there is none; AWM_EINVALID listing the drift);
+	 * write one `applied` row per commit.  On failure nothing is changed.
+	 * NULL when the engine cannot; the database must be open for writing.
+	 */
+	int (*adopt)(awm_engine *e, const awm_adopt *a);
+
 	/* Delete every history row, keeping the tables; `held` is checked. */
 	int (*reset)(size_t *removed, awm_engine *e, const awm_lock_request *held);
 
@@ -233,6 +263,7 @@ int awm_engine_lock(awm_lock_info *holder, awm_engine *e, const awm_lock_request
 int awm_engine_unlock(awm_engine *e, const awm_lock_request *req);
 int awm_engine_lock_read(awm_lock_info *out, awm_engine *e, const char *id);
 int awm_engine_reset(size_t *removed, awm_engine *e, const awm_lock_request *held);
+int awm_engine_adopt(awm_engine *e, const awm_adopt *a);
 void awm_engine_interrupt(awm_engine *e);
 
 /* The id of the empty schema of the engine (a fresh database). */

@@ -1,7 +1,8 @@
 /*
  * The sqlite engine: an environment that is a SQLite database file
  * (docs/engine.md).  Opening, awm's two tables, the history and the lock;
- * steps are in engine_sqlite_step.c.
+ * steps are in engine_sqlite_step.c, adopting a database in
+ * engine_sqlite_adopt.c.
  *
  * The lock is a row in awm_locks.  Taking it reads the row and writes the
  * new owner inside one BEGIN IMMEDIATE transaction: SQLite lets one writer
@@ -448,6 +449,7 @@ const awm_engine_ops awm_engine_sqlite = {
 	.lock = sqlite_lock,
 	.unlock = sqlite_unlock,
 	.lock_read = sqlite_lock_read,
+	.adopt = awm_sqlite_engine_adopt,
 	.reset = sqlite_reset,
 	.interrupt = sqlite_interrupt,
 };

@@ -6,6 +6,7 @@
 #ifndef AWM_ENGINE_SQLITE_H
 #define AWM_ENGINE_SQLITE_H
 
+#include <jansson.h>
 #include <sqlite3.h>
 
 #include "core/engine.h"
@@ -34,5 +35,18 @@ int awm_sqlite_engine_check_lock(sqlite_engine *e, const awm_lock_request *req, 
 int awm_sqlite_engine_drop_lock(sqlite_engine *e, const awm_lock_request *req);
 
 int awm_sqlite_engine_step(awm_step_result *out, awm_engine *base, const awm_step *s);
+
+/* engine_sqlite_adopt.c: see awm_engine_ops.adopt. */
+int awm_sqlite_engine_adopt(awm_engine *base, const awm_adopt *a);
+
+/* The live schema's id; with `keep`, the schema too (the caller frees it). */
+int awm_sqlite_engine_schema_id(awm_oid *out, awm_schema **keep, sqlite_engine *e);
+
+/*
+ * Inside a transaction: a history row for `commit` with `status` and
+ * `payload` (not taken), and `cs` as its captured changeset (NULL: none).
+ */
+int awm_sqlite_engine_insert_row(int64_t *row_id, sqlite_engine *e, const char *status,
+				 const awm_oid *commit, json_t *payload, const awm_buf *cs);
 
 #endif

@@ -24,7 +24,7 @@
 
 static const char *const undo_names[] = { "none", "down", "inverse", "inverse+down" };
 
-static int schema_id(awm_oid *out, awm_schema **keep, sqlite_engine *e)
+int awm_sqlite_engine_schema_id(awm_oid *out, awm_schema **keep, sqlite_engine *e)
 {
 	awm_schema *s;
 	awm_buf payload = AWM_BUF_INIT;
@@ -141,8 +141,8 @@ static int load_capture(awm_buf *out, int *has, sqlite_engine *e, int64_t row_id
 							 "the history", (long long)row_id);
 }
 
-static int insert_row(int64_t *row_id, sqlite_engine *e, const char *status,
-		      const awm_oid *commit, json_t *payload, const awm_buf *cs)
+int awm_sqlite_engine_insert_row(int64_t *row_id, sqlite_engine *e, const char *status,
+				 const awm_oid *commit, json_t *payload, const awm_buf *cs)
 {
 	awm_buf now = AWM_BUF_INIT;
 	sqlite3_stmt *st = NULL;
@@ -345,7 +345,8 @@ static void record_failure(sqlite_engine *e, const awm_step *s)
 	if (s->dir == AWM_DIR_DOWN)
 		json_object_set_new(payload, "row", json_integer(s->row_id));
 	if (awm_sqlite_engine_begin(e) == 0) {
-		if (insert_row(NULL, e, "failed", &s->commit->oid, payload, NULL) == 0)
+		if (awm_sqlite_engine_insert_row(NULL, e, "failed", &s->commit->oid, payload,
+						 NULL) == 0)
 			awm_sqlite_exec(e->db, "COMMIT");
 		awm_sqlite_engine_rollback(e);
 	}
@@ -375,7 +376,7 @@ int awm_sqlite_engine_step(awm_step_result *out, awm_engine *base, const awm_ste
 	if ((rc = awm_sqlite_engine_check_lock(e, s->lock, 0)) < 0 || (rc = check_head(e, s)) < 0)
 		goto done;
 	failed_row = 1;
-	if ((rc = schema_id(&before, NULL, e)) < 0)
+	if ((rc = awm_sqlite_engine_schema_id(&before, NULL, e)) < 0)
 		goto done;
 	if (s->dir == AWM_DIR_UP) {
 		rc = run_up(changes, &captured, &has_captured, e, s);
@@ -383,7 +384,7 @@ int awm_sqlite_engine_step(awm_step_result *out, awm_engine *base, const awm_ste
 		rc = awm_replay_down(e->db, s->repo, s->commit, captured.ptr, captured.size,
 				     has_captured);
 	}
-	if (rc < 0 || (rc = schema_id(&out->schema, &live, e)) < 0 ||
+	if (rc < 0 || (rc = awm_sqlite_engine_schema_id(&out->schema, &live, e)) < 0 ||
 	    (rc = check_drift(out, e, s, live)) < 0)
 		goto done;
 	if (s->dir == AWM_DIR_UP) {
@@ -391,8 +392,8 @@ int awm_sqlite_engine_step(awm_step_result *out, awm_engine *base, const awm_ste
 		json_object_set_new(payload, "schema_before", hex(&before));
 		json_object_set(payload, "changes", changes);
 		drift_json(payload, &out->drift);
-		rc = insert_row(&out->row_id, e, "applied", &s->commit->oid, payload,
-				has_captured ? &captured : NULL);
+		rc = awm_sqlite_engine_insert_row(&out->row_id, e, "applied", &s->commit->oid,
+						  payload, has_captured ? &captured : NULL);
 	} else {
 		json_t *rb = json_pack("{s:s, s:s, s:o, s:o}", "by", s->lock ? s->lock->owner : "unknown",
 				       "method", undo_names[s->undo], "checksum", hex(&out->schema),

@@ -241,6 +241,14 @@ static char *refusal(awm_repo *repo, const awm_commit *c, const awm_history_row 
 				       "an inverted changeset only restores rows, so it cannot be "
 				       "rolled back; add a migration that undoes it instead",
 				       awm_oid_short(&c->oid, 10).s, subj);
+	else if (undo == AWM_UNDO_INVERSE && c->kind == AWM_KIND_SQL && !row->has_capture)
+		/* Adopted (awm import): the commit's changeset is what it did elsewhere. */
+		why = awm_printf_alloc("commit %s (%s) has no down section, and awm did not see "
+				       "what it changed in this database (%s), so it cannot be "
+				       "rolled back; add a migration that undoes it instead",
+				       awm_oid_short(&c->oid, 10).s, subj,
+				       json_object_get(payload, "adopted") ? "another tool applied "
+				       "it" : "its rows were not captured");
 	else if (undo == AWM_UNDO_INVERSE && json_array_size(untracked))
 		why = awm_printf_alloc("commit %s (%s) changed rows of table '%s', which has no "
 				       "primary key, and has no down section, so it cannot be "

@@ -20,12 +20,14 @@
 extern const awm_import_kind awm_import_kind_sqlx;
 extern const awm_import_kind awm_import_kind_golang_migrate;
 extern const awm_import_kind awm_import_kind_dbmate;
+extern const awm_import_kind awm_import_kind_b2m;
 
 /* One line per kind; a new kind is one more file and one more line. */
 static const awm_import_kind *const kinds[] = {
 	&awm_import_kind_sqlx,
 	&awm_import_kind_golang_migrate,
 	&awm_import_kind_dbmate,
+	&awm_import_kind_b2m,
 };
 
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
@@ -42,7 +44,7 @@ const awm_import_kind *awm_import_kind_find(const char *name)
 
 const char *awm_import_kind_names(void)
 {
-	return "sqlx, golang-migrate, dbmate";
+	return "sqlx, golang-migrate, dbmate, b2m";
 }
 
 /* ---- the driver ---- */
@@ -61,6 +63,7 @@ void awm_import_result_release(awm_import_result *res)
 	free(res->db);
 	free(res->version);
 	free(res->env_ref);
+	free(res->dropped);
 	memset(res, 0, sizeof(*res));
 }
 
@@ -97,8 +100,9 @@ typedef struct plan {
 	awm_import_list list;
 	awm_buf folder;              /* absolute */
 	awm_migration *mig;          /* one per item */
-	char **text;                 /* the awm file of each item */
+	awm_buf *text;               /* the awm file of each item */
 	char **up_src, **down_src;   /* "<folder>/<file>", for messages */
+	char **run_path;             /* scripts: the tool's file, absolute */
 	size_t nr;
 } plan;
 
@@ -108,14 +112,16 @@ static void plan_release(plan *p)
 
 	for (i = 0; i < p->nr; i++) {
 		awm_migration_release(&p->mig[i]);
-		free(p->text[i]);
+		awm_buf_release(&p->text[i]);
 		free(p->up_src[i]);
 		free(p->down_src[i]);
+		free(p->run_path[i]);
 	}
 	free(p->mig);
 	free(p->text);
 	free(p->up_src);
 	free(p->down_src);
+	free(p->run_path);
 	awm_import_list_release(&p->list);
 	awm_buf_release(&p->folder);
 }
@@ -180,24 +186,72 @@ static size_t version_width(const awm_import_list *l, int numeric)
 	return w;
 }
 
+/* The awm file of a SQL migration: a line naming its source, then the sections. */
+static int convert_sql(plan *p, size_t i, const awm_import_item *it, const char *path)
+{
+	awm_buf *text = &p->text[i];
+	int rc;
+
+	awm_buf_printf(text, "-- Imported from %s: %s", p->kind->name, p->up_src[i]);
+	if (it->down_file && strcmp(it->down_file, it->up_file))
+		awm_buf_printf(text, " and %s", p->down_src[i]);
+	awm_buf_printf(text, "\n%s\n%s", AWM_UP_MARKER, it->up.ptr);
+	if (it->up.size && it->up.ptr[it->up.size - 1] != '\n')
+		awm_buf_putc(text, '\n');
+	if (it->down_file || it->down.size) {
+		awm_buf_printf(text, "%s\n%s", AWM_DOWN_MARKER, it->down.ptr);
+		if (it->down.size && it->down.ptr[it->down.size - 1] != '\n')
+			awm_buf_putc(text, '\n');
+	}
+	if ((rc = awm_migration_parse(&p->mig[i], path, text->ptr, text->size)) < 0) {
+		awm_error_prefix("cannot import '%s'", p->up_src[i]);
+		return rc;
+	}
+	p->mig[i].up_line = it->up_line;
+	p->mig[i].down_file = p->down_src[i] ? p->down_src[i] : p->up_src[i];
+	p->mig[i].down_line = it->down_line;
+	return 0;
+}
+
+/*
+ * The awm file of a script migration is the program, byte for byte (a
+ * comment naming the source could break a "#!" line; the commit message
+ * names it).  It is validated by running the tool's own file, so that a
+ * program importing its neighbours finds them.
+ */
+static void convert_script(plan *p, size_t i, const awm_import_item *it, const char *path)
+{
+	awm_buf bytes = AWM_BUF_INIT;
+
+	awm_buf_put(&bytes, it->up.ptr, it->up.size);
+	awm_migration_from_script(&p->mig[i], path, &bytes);
+	awm_buf_put(&p->text[i], p->mig[i].script.ptr, p->mig[i].script.size);
+	p->run_path[i] = awm_printf_alloc("%s/%s", p->folder.ptr, it->up_file);
+	p->mig[i].script_path = p->run_path[i];
+	awm_buf_release(&bytes);
+}
+
 /* Turn each item into the awm migration file that will hold it. */
 static int convert(plan *p)
 {
 	awm_buf rel = AWM_BUF_INIT, name = AWM_BUF_INIT, phrase = AWM_BUF_INIT;
-	awm_buf path = AWM_BUF_INIT, text = AWM_BUF_INIT, abs = AWM_BUF_INIT;
+	awm_buf path = AWM_BUF_INIT, abs = AWM_BUF_INIT;
 	size_t i, width = version_width(&p->list, p->kind->numeric);
 	int rc = 0;
 
 	awm_repo_migrations_rel(&rel, p->repo);
 	p->mig = awm_calloc(p->list.nr, sizeof(*p->mig));
-	p->text = awm_calloc(p->list.nr, sizeof(char *));
+	p->text = awm_calloc(p->list.nr, sizeof(*p->text));
 	p->up_src = awm_calloc(p->list.nr, sizeof(char *));
 	p->down_src = awm_calloc(p->list.nr, sizeof(char *));
+	p->run_path = awm_calloc(p->list.nr, sizeof(char *));
 	for (i = 0; i < p->list.nr && rc == 0; i++) {
 		const awm_import_item *it = &p->list.items[i];
 		size_t pad = strlen(it->version) < width ? width - strlen(it->version) : 0;
+		const char *ext = it->is_script ? strrchr(it->up_file, '.') : NULL;
 
 		p->nr++;
+		awm_buf_init(&p->text[i]);
 		p->up_src[i] = awm_printf_alloc("%s/%s", p->opts->folder, it->up_file);
 		if (it->down_file)
 			p->down_src[i] = awm_printf_alloc("%s/%s", p->opts->folder, it->down_file);
@@ -205,43 +259,26 @@ static int convert(plan *p)
 		awm_buf_clear(&name);
 		while (pad--)
 			awm_buf_putc(&name, '0');
-		awm_buf_printf(&name, "%s_%s.sql", it->version, phrase.ptr);
+		awm_buf_printf(&name, "%s_%s%s", it->version, phrase.ptr, ext ? ext : ".sql");
 		if ((rc = awm_migration_name_check(name.ptr)) < 0)
 			break;
-		awm_buf_clear(&text);
-		awm_buf_printf(&text, "-- Imported from %s: %s", p->kind->name, p->up_src[i]);
-		if (it->down_file && strcmp(it->down_file, it->up_file))
-			awm_buf_printf(&text, " and %s", p->down_src[i]);
-		awm_buf_printf(&text, "\n%s\n%s", AWM_UP_MARKER, it->up.ptr);
-		if (it->up.size && it->up.ptr[it->up.size - 1] != '\n')
-			awm_buf_putc(&text, '\n');
-		if (it->down_file || it->down.size) {
-			awm_buf_printf(&text, "%s\n%s", AWM_DOWN_MARKER, it->down.ptr);
-			if (it->down.size && it->down.ptr[it->down.size - 1] != '\n')
-				awm_buf_putc(&text, '\n');
-		}
 		awm_buf_clear(&path);
 		awm_path_join(&path, rel.ptr, name.ptr);
-		if ((rc = awm_migration_parse(&p->mig[i], path.ptr, text.ptr, text.size)) < 0) {
-			awm_error_prefix("cannot import '%s'", p->up_src[i]);
+		if (it->is_script)
+			convert_script(p, i, it, path.ptr);
+		else if ((rc = convert_sql(p, i, it, path.ptr)) < 0)
 			break;
-		}
 		p->mig[i].up_file = p->up_src[i];
-		p->mig[i].up_line = it->up_line;
-		p->mig[i].down_file = p->down_src[i] ? p->down_src[i] : p->up_src[i];
-		p->mig[i].down_line = it->down_line;
 		awm_buf_clear(&abs);
 		awm_path_join(&abs, p->repo->root, path.ptr);
 		if (awm_fs_exists(abs.ptr))
 			rc = awm_error_set(AWM_EEXISTS, "'%s' (for '%s') exists already; nothing was "
 					   "imported", path.ptr, p->up_src[i]);
-		p->text[i] = awm_buf_detach(&text);
 	}
 	awm_buf_release(&rel);
 	awm_buf_release(&name);
 	awm_buf_release(&phrase);
 	awm_buf_release(&path);
-	awm_buf_release(&text);
 	awm_buf_release(&abs);
 	return rc;
 }
@@ -260,7 +297,7 @@ static int write_files(plan *p, size_t *written)
 	for (i = 0; i < p->nr; i++) {
 		awm_buf_clear(&abs);
 		awm_path_join(&abs, p->repo->root, p->mig[i].path);
-		if ((rc = awm_fs_write_atomic(abs.ptr, p->text[i], strlen(p->text[i]), 0644,
+		if ((rc = awm_fs_write_atomic(abs.ptr, p->text[i].ptr, p->text[i].size, 0644,
 					      AWM_FS_EXCL)) < 0)
 			goto done;
 		(*written)++;
@@ -299,35 +336,15 @@ static char *commit_message(const plan *p, size_t i)
 	return awm_buf_detach(&msg);
 }
 
-static int set_env(awm_import_result *res, awm_repo *repo, const char *env, size_t applied,
-		   const char *kind)
-{
-	awm_buf ref = AWM_BUF_INIT, msg = AWM_BUF_INIT;
-	int rc;
-
-	awm_buf_printf(&ref, "refs/envs/%s", env);
-	if (applied == 0) {
-		awm_buf_release(&ref);
-		return 0;   /* nothing applied: the env starts before the first commit */
-	}
-	awm_buf_printf(&msg, "import: %s version %s in %s", kind, res->version, res->db);
-	rc = awm_ref_update(repo, ref.ptr, &res->commits.commits[applied - 1].oid, NULL, msg.ptr);
-	if (rc == 0)
-		res->env_ref = awm_buf_detach(&ref);
-	awm_buf_release(&ref);
-	awm_buf_release(&msg);
-	return rc;
-}
-
 static int run(awm_import_result *out, plan *p)
 {
 	awm_record_batch *b = NULL;
 	awm_schema *want = NULL;
 	awm_import_db st;
 	const awm_import_opts *o = p->opts;
-	awm_buf dbpath = AWM_BUF_INIT, ref = AWM_BUF_INIT;
+	awm_buf dbpath = AWM_BUF_INIT, ref = AWM_BUF_INIT, url = AWM_BUF_INIT;
 	size_t i, written = 0;
-	int rc;
+	int rc, undone;
 
 	memset(&st, 0, sizeof(st));
 	if (o->env) {
@@ -339,18 +356,32 @@ static int run(awm_import_result *out, plan *p)
 		awm_buf_puts(&dbpath, o->db);
 		out->db = awm_strdup(o->db);
 	} else if (o->env) {
+		size_t n = strlen(p->repo->root);
+
 		if ((rc = awm_import_env_database(&dbpath, p->repo, o->env)) < 0)
 			goto done;
-		out->db = awm_strdup(dbpath.ptr);
+		/* Named as awm.conf names it: relative to the project root. */
+		out->db = awm_strdup(!strncmp(dbpath.ptr, p->repo->root, n) && dbpath.ptr[n] == '/' ?
+				     dbpath.ptr + n + 1 : dbpath.ptr);
+	}
+	if (o->applied && !out->db) {
+		rc = awm_error_set(AWM_EUSAGE, "--applied says how far a database is; name it "
+				   "with --db or --env");
+		goto done;
 	}
 	if (out->db) {
 		out->has_db = 1;
 		if ((rc = awm_import_db_read(&st, p->kind, &p->list, o->folder, dbpath.ptr,
-					      out->db)) < 0)
+					      out->db, o->applied)) < 0)
 			goto done;
 		out->applied = st.applied;
 		out->version = st.version ? awm_strdup(st.version) : NULL;
 	}
+	/* A database awm moves already cannot be adopted: say so before any work. */
+	if (o->env && out->has_db &&
+	    ((rc = awm_import_adopt_url(&url, p->repo, o->env, dbpath.ptr, out->db)) < 0 ||
+	     (rc = awm_import_adopt_check(p->repo, url.ptr, out->db)) < 0))
+		goto done;
 	if ((rc = awm_record_batch_new(&b, p->repo, NULL)) < 0)
 		goto done;
 	if (out->has_db && st.applied == 0 &&
@@ -382,14 +413,17 @@ static int run(awm_import_result *out, plan *p)
 		goto done;
 	}
 	awm_record_batch_take(&out->commits, b);
-	if (o->env && out->has_db)
-		rc = set_env(out, p->repo, o->env, st.applied, p->kind->name);
+	if (o->env && out->has_db &&
+	    (rc = awm_import_settle_env(&undone, out, p->repo, o, p->kind, b, &st, url.ptr)) < 0 &&
+	    undone)
+		unwrite_files(p, written);
 done:
 	awm_record_batch_free(b);
 	awm_schema_free(want);
 	awm_import_db_release(&st);
 	awm_buf_release(&dbpath);
 	awm_buf_release(&ref);
+	awm_buf_release(&url);
 	return rc;
 }
 

@@ -59,21 +59,30 @@ static int applied_count(size_t *k, const awm_import_kind *kind, const awm_impor
 	return rc;
 }
 
-/* The database's schema without the tool's bookkeeping tables. */
-static int db_schema(awm_schema **out, sqlite3 *db, const awm_import_kind *kind)
+/*
+ * The database's schema without the tool's bookkeeping tables, and which
+ * of those it has (`st->tables`).
+ */
+static int db_schema(awm_import_db *st, sqlite3 *db, const awm_import_kind *kind)
 {
 	awm_schema *s;
-	size_t i, j, n = 0;
+	size_t i, j, n = 0, nt = 0;
 	int rc;
 
 	if ((rc = awm_sqlite_schema_snapshot(&s, db)) < 0)
 		return rc;
+	for (j = 0; kind->tables[j]; j++)
+		;
+	st->tables = awm_calloc(j + 1, sizeof(char *));
 	for (i = 0; i < s->nr; i++) {
 		int skip = 0;
 
 		for (j = 0; kind->tables[j]; j++)
-			if (!strcmp(s->entries[i].tbl_name, kind->tables[j]))
+			if (!strcmp(s->entries[i].tbl_name, kind->tables[j])) {
 				skip = 1;
+				if (!strcmp(s->entries[i].type, "table"))
+					st->tables[nt++] = kind->tables[j];
+			}
 		if (skip) {
 			free(s->entries[i].type);
 			free(s->entries[i].name);
@@ -84,7 +93,7 @@ static int db_schema(awm_schema **out, sqlite3 *db, const awm_import_kind *kind)
 		}
 	}
 	s->nr = n;
-	*out = s;
+	st->schema = s;
 	return 0;
 }
 
@@ -157,9 +166,38 @@ int awm_import_env_database(awm_buf *out, awm_repo *repo, const char *env)
 	return rc;
 }
 
+/* What the user says was applied, for a tool that keeps no record (b2m). */
+static int stated_applied(awm_import_applied *out, const awm_import_kind *kind,
+			  const char *stated, const char *shown)
+{
+	memset(out, 0, sizeof(*out));
+	if (!stated)
+		return awm_error_set(AWM_EUSAGE, "%s keeps no record in the database of the "
+				     "migrations it ran, so say how far '%s' is: --applied "
+				     "<version> (its last migration) or --applied none",
+				     kind->name, shown);
+	if (strcmp(stated, "none")) {
+		out->found = 1;
+		out->upto = awm_strdup(stated);
+	}
+	return 0;
+}
+
+static int read_applied(awm_import_applied *out, const awm_import_kind *kind, sqlite3 *db,
+			const char *stated, const char *shown)
+{
+	if (!kind->applied)
+		return stated_applied(out, kind, stated, shown);
+	if (stated)
+		return awm_error_set(AWM_EUSAGE, "--applied is for tools that keep no record in "
+				     "the database; %s's %s table in '%s' says what was applied",
+				     kind->name, kind->tables[0], shown);
+	return kind->applied(out, db, shown);
+}
+
 int awm_import_db_read(awm_import_db *out, const awm_import_kind *kind,
 		       const awm_import_list *l, const char *folder, const char *path,
-		       const char *shown)
+		       const char *shown, const char *stated)
 {
 	awm_import_applied a;
 	sqlite3 *db = NULL;
@@ -174,9 +212,9 @@ int awm_import_db_read(awm_import_db *out, const awm_import_kind *kind,
 		rc = awm_sqlite_error(db, rc, "cannot open the database '%s'", shown);
 		goto done;
 	}
-	if ((rc = kind->applied(&a, db, shown)) < 0 ||
+	if ((rc = read_applied(&a, kind, db, stated, shown)) < 0 ||
 	    (rc = applied_count(&out->applied, kind, l, folder, &a, shown)) < 0 ||
-	    (rc = db_schema(&out->schema, db, kind)) < 0)
+	    (rc = db_schema(out, db, kind)) < 0)
 		goto done;
 	if (out->applied)
 		out->version = l->items[out->applied - 1].version;
@@ -205,5 +243,6 @@ int awm_import_db_check(const awm_import_db *st, awm_schema *want, const char *d
 void awm_import_db_release(awm_import_db *st)
 {
 	awm_schema_free(st->schema);
+	free(st->tables);
 	memset(st, 0, sizeof(*st));
 }

@@ -133,8 +133,7 @@ int awm_migration_parse(awm_migration *out, const char *path, const char *text, 
 	return 0;
 }
 
-/* A program: its bytes (text with CRLF made LF) and their blob id. */
-static void load_script(awm_migration *out, const char *path, awm_buf *bytes)
+void awm_migration_from_script(awm_migration *out, const char *path, awm_buf *bytes)
 {
 	const char *slash = strrchr(path, '/');
 	size_t probe = bytes->size < 8000 ? bytes->size : 8000;
@@ -168,7 +167,7 @@ int awm_migration_load(awm_migration *out, awm_repo *repo, const char *name)
 			awm_crlf_to_lf(&text);
 			rc = awm_migration_parse(out, path.ptr, text.ptr, text.size);
 		} else {
-			load_script(out, path.ptr, &text);
+			awm_migration_from_script(out, path.ptr, &text);
 		}
 	}
 	awm_buf_release(&dir);

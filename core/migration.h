@@ -47,6 +47,12 @@ typedef struct awm_migration {
 	int is_script;              /* a program, not SQL: only `script` is set */
 	awm_buf script;             /* the program's bytes */
 	awm_oid script_oid;
+	/*
+	 * The program to run when it is recorded, when that is not the file
+	 * at `path` (awm import runs the tool's own file, before awm's copy is
+	 * written).  Borrowed, like up_file; messages then name up_file.
+	 */
+	const char *script_path;
 } awm_migration;
 
 /* 1 when `name` names a SQL migration (it ends in .sql). */
@@ -64,6 +70,13 @@ int awm_migration_name_check(const char *name);
  * name are set first, so that callers can name the file.
  */
 int awm_migration_parse(awm_migration *out, const char *path, const char *text, size_t len);
+
+/*
+ * A script migration at `path` (relative to the project root) whose
+ * program is `bytes`, which are taken over (`bytes` is left empty): text
+ * has CRLF made LF, a program holding a NUL byte is kept byte for byte.
+ */
+void awm_migration_from_script(awm_migration *out, const char *path, awm_buf *bytes);
 
 /* Read and parse `<migrations dir>/<name>`. */
 int awm_migration_load(awm_migration *out, awm_repo *repo, const char *name);

@@ -154,6 +154,7 @@ struct awm_record_batch {
 	char *gitcommit;
 	const awm_record_opts *opts;
 	awm_record_result res;
+	int committed;               /* the branch points at `parent` now */
 };
 
 /*
@@ -265,23 +266,29 @@ done:
 }
 
 /*
- * A script migration: the program runs on a file copy of the batch's
- * state, which then moves to what it left (script.h).  What it did is
- * recorded like `commit --from-db` records a database: up SQL for schema
- * changes, a changeset for rows, a down SQL.
+ * A script migration: the program (in the migrations folder, or at
+ * m->script_path) runs on a file copy of the batch's state, which then
+ * moves to what it left (script.h).  What it did is recorded like
+ * `commit --from-db` records a database: up SQL for schema changes, a
+ * changeset for rows, a down SQL.
  */
 static int record_script(awm_record_batch *b, awm_commit *c, const awm_migration *m,
 			 const char *message)
 {
 	awm_buf dir = AWM_BUF_INIT, path = AWM_BUF_INIT;
+	const char *name = m->script_path && m->up_file ? m->up_file : m->path;
 	awm_db_delta d;
 	int rc;
 
 	memset(&d, 0, sizeof(d));
-	awm_repo_migrations_dir(&dir, b->repo);
-	awm_path_join(&path, dir.ptr, m->name);
-	if ((rc = awm_script_check_runnable(path.ptr, m->path)) < 0 ||
-	    (rc = awm_script_capture(&d, b->repo, b->db, path.ptr, m->path, 0)) < 0)
+	if (m->script_path) {
+		awm_buf_puts(&path, m->script_path);
+	} else {
+		awm_repo_migrations_dir(&dir, b->repo);
+		awm_path_join(&path, dir.ptr, m->name);
+	}
+	if ((rc = awm_script_check_runnable(path.ptr, name)) < 0 ||
+	    (rc = awm_script_capture(&d, b->repo, b->db, path.ptr, name, 0)) < 0)
 		goto done;
 	c->kind = AWM_KIND_SCRIPT;
 	if ((rc = add_blob(b, &c->script, &c->has_script, &m->script, AWM_OBJ_BLOB)) < 0 ||
@@ -434,7 +441,28 @@ int awm_record_batch_commit(awm_record_batch *b)
 		return rc;
 	awm_scratch_save(b->repo, &b->parent, b->db);
 	awm_error_clear();
-	return update_branch(b->repo, &b->res, b, &b->old_head, b->had_head);
+	if ((rc = update_branch(b->repo, &b->res, b, &b->old_head, b->had_head)) == 0)
+		b->committed = 1;
+	return rc;
+}
+
+int awm_record_batch_revert(awm_record_batch *b, const char *why)
+{
+	awm_buf target = AWM_BUF_INIT;
+	int rc;
+
+	if (!b->committed)
+		return 0;
+	if (b->had_head) {
+		rc = awm_ref_update(b->repo, "HEAD", &b->old_head, &b->parent, why);
+	} else if ((rc = awm_ref_symbolic_target(&target, b->repo, "HEAD")) == 0) {
+		/* There was no commit: the branch did not exist either. */
+		rc = awm_ref_delete(b->repo, target.ptr, &b->parent, why);
+	}
+	if (rc == 0)
+		b->committed = 0;
+	awm_buf_release(&target);
+	return rc;
 }
 
 void awm_record_batch_take(awm_record_result *out, awm_record_batch *b)

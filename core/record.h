@@ -75,6 +75,15 @@ int awm_record_batch_add(awm_record_batch *b, const awm_migration *m, const char
 int awm_record_batch_commit(awm_record_batch *b);
 void awm_record_batch_free(awm_record_batch *b);
 
+/*
+ * Undo a successful awm_record_batch_commit, for a caller whose next step
+ * failed (awm import adopting a database): the branch goes back to where
+ * the batch started, logged with `why`, if it is still at the batch's last
+ * commit (AWM_ECONFLICT, changing nothing, otherwise).  The objects stay,
+ * unreachable, for gc.  Nothing to do when nothing was committed.
+ */
+int awm_record_batch_revert(awm_record_batch *b, const char *why);
+
 /* The commits staged so far (owned by the batch). */
 const awm_record_result *awm_record_batch_result(const awm_record_batch *b);
 

@@ -1,41 +1,41 @@
 # Helpers for the `awm import` scenarios (t701x); source after test-lib.sh.
 #
 # The imported history must give the same database as the tool's scripts run
-# in order with the sqlite3 CLI.  Until `awm apply` is in this branch, the
-# history is replayed by hand: each commit's stored up script, oldest first,
-# through the sqlite3 CLI into a fresh file.  After the environments work is
-# merged, replay_history can become `awm apply` of an env whose url is that
-# file; the comparisons stay the same.
+# in order with the sqlite3 CLI (or, for b2m, with python3): apply_history
+# applies it with `awm apply` to a fresh database, run_scripts runs the
+# originals, and same_database compares the two.
 
-# replay_history <db>: the up scripts of HEAD's first-parent chain, oldest
-# first, run with the sqlite3 CLI into a new database <db>.
-replay_history() {
+# apply_history <db>: `awm apply` of HEAD to a new database <db> (a path
+# relative to the project root), through an environment named after the
+# file, which is added to awm.conf when missing.
+apply_history() {
 	rm -f "$1"
-	n=$(awm log --oneline --first-parent | wc -l)
-	while [ "$n" -gt 0 ]; do
-		n=$((n - 1))
-		c=$(awm rev-parse "HEAD~$n")
-		up=$(awm cat-object -p "$c" | sed -n "s/^up //p")
-		awm cat-object -p "$up" >replay.sql
-		sqlite3 -bail "$1" <replay.sql || return 1
-	done
+	name=$(basename "$1" .db)
+	git config -f awm.conf "env.$name.url" "sqlite:$1" &&
+	awm apply --env "$name" --to HEAD >apply.out
 }
 
-# run_scripts <db> <file>...: the given scripts, in order, with the sqlite3 CLI.
+# run_scripts <db> <file>...: the given scripts, in order, into a new <db>:
+# *.py with python3 and the database path as the argument (b2m), any other
+# file with the sqlite3 CLI.
 run_scripts() {
 	db=$1
 	shift
 	rm -f "$db"
 	for f in "$@"; do
-		sqlite3 -bail "$db" <"$f" || return 1
+		case "$f" in
+		*.py) python3 "$f" "$db" || return 1 ;;
+		*) sqlite3 -bail "$db" <"$f" || return 1 ;;
+		esac
 	done
 }
 
-# same_database <a.db> <b.db> [<table to leave out>]: equal schema and rows.
+# same_database <a.db> <b.db>: equal schema and rows (tests/cli/dbdump.py:
+# awm's own tables left out, statement text with whitespace normalised).
 same_database() {
-	for db in "$1" "$2"; do
-		sqlite3 "$db" .dump | grep -v "${3:-^\$}" >"$db.dump"
-	done
+	python3 "$AWM_SOURCE_DIR/tests/cli/dbdump.py" "$1" >"$1.dump" &&
+	python3 "$AWM_SOURCE_DIR/tests/cli/dbdump.py" "$2" >"$2.dump" &&
+	test -s "$1.dump" &&
 	test_cmp "$1.dump" "$2.dump"
 }
 
@@ -46,7 +46,7 @@ same_canonical_schema() {
 	awm cat-object -p "$schema" | sed 1,2d | cut -f1,2 | sort >schema.awm
 	sqlite3 -separator "	" "$1" "SELECT type, name FROM sqlite_schema
 		WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'
-		AND tbl_name <> '${2:-}'" | sort >schema.db
+		AND name NOT LIKE 'awm_%' AND tbl_name <> '${2:-}'" | sort >schema.db
 	test_cmp schema.db schema.awm
 }
 

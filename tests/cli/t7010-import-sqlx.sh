@@ -39,9 +39,10 @@ test_expect_success 'import makes one commit per migration, in sqlx order' '
 	awm status >st && test_grep "Migrations folder matches the history" st
 '
 
-test_expect_success 'the history gives what the scripts give with the sqlite3 CLI' '
+test_expect_success 'awm apply of the history gives what the scripts give with the sqlite3 CLI' '
 	cd p && (cd sqlx && run_scripts ../orig.db $ORDER) &&
-	replay_history replay.db &&
+	apply_history replay.db &&
+	test "$(grep -c "^up " apply.out)" = 4 &&
 	same_database orig.db replay.db &&
 	same_canonical_schema orig.db
 '
@@ -68,20 +69,74 @@ make_db() {
 test_expect_success '--db and --env: an applied database starts at its commit' '
 	new_repo q && cd q && make_folder sqlx && make_db dev.db &&
 	git config -f awm.conf env.dev.url sqlite:dev.db &&
-	cp dev.db dev.before &&
 	awm import --env dev sqlx sqlx >out &&
 	test_grep "has 2 of them applied, up to version 20230101120000: it is at" out &&
 	awm rev-parse HEAD~2 >want && awm rev-parse envs/dev >got && test_cmp want got &&
-	cmp dev.before dev.db &&
 	awm reflog envs/dev >rl && test_grep "import: sqlx version 20230101120000" rl
+'
+
+test_expect_success 'the database is adopted: its history says it is at that commit' '
+	cd q && test_grep "Adopted .*dev.db.: 2 commits recorded as applied in its awm_state, _sqlx_migrations dropped" out &&
+	sqlite3 dev.db "SELECT status, record_id, json_extract(payload, '\''\$.op'\'') FROM awm_state ORDER BY id" >rows &&
+	printf "applied|%s|adopt\napplied|%s|adopt\n" $(awm rev-parse HEAD~3) $(awm rev-parse HEAD~2) >want &&
+	test_cmp want rows &&
+	test -z "$(sqlite3 dev.db "SELECT name FROM sqlite_schema WHERE name = '\''_sqlx_migrations'\''")" &&
+	test "$(sqlite3 dev.db "SELECT count(*) FROM awm_locks")" = 0 &&
+	awm status --env dev >st && test_grep "applied:  $(awm rev-parse --short HEAD~2) create users" st &&
+	test_grep "drift: none" st &&
+	awm history --env dev >h && test_grep "adopted: awm import sqlx sqlx, at version 20230101120000" h &&
+	cp dev.db adopted.db
+'
+
+test_expect_success 'awm apply then runs only the rest, and gives the database built directly' '
+	cd q && awm apply --env dev --to HEAD >out &&
+	grep "^up " out >ups && test_line_count = 2 ups &&
+	test_grep "up   $(awm rev-parse --short HEAD~1) *add email" ups &&
+	test_grep "up   $(awm rev-parse --short HEAD) *email index" ups &&
+	apply_history direct.db && same_database direct.db dev.db &&
+	(cd sqlx && run_scripts ../orig.db $ORDER) && same_database orig.db dev.db
+'
+
+test_expect_success 'rolling back an adopted migration goes by its down script, or is refused' '
+	cd q && git config -f awm.conf env.adopted.url sqlite:adopted.db &&
+	awm rollback --env adopted --steps 1 >out &&
+	test_grep "down $(awm rev-parse --short HEAD~2) *create users" out &&
+	test -z "$(sqlite3 adopted.db "SELECT name FROM sqlite_schema WHERE name = '\''users'\''")" &&
+	test_must_fail awm rollback --env adopted --steps 1 2>err &&
+	test_grep "(settings) has neither a down section nor a changeset" err
+'
+
+test_expect_success 'a database awm already moves cannot be adopted' '
+	new_repo q2 && cd q2 && make_folder sqlx && make_db dev.db &&
+	sqlite3 dev.db "CREATE TABLE awm_state (id INTEGER PRIMARY KEY AUTOINCREMENT,
+		record_type TEXT NOT NULL, record_id TEXT NOT NULL, status TEXT NOT NULL,
+		created_at TEXT NOT NULL, updated_at TEXT NOT NULL, payload TEXT NOT NULL,
+		changeset BLOB);
+		CREATE TABLE awm_locks (id TEXT PRIMARY KEY, owner TEXT NOT NULL,
+		acquired_at TEXT NOT NULL, expires_at TEXT NOT NULL);
+		INSERT INTO awm_state VALUES (1, '\''migration'\'', '\''x'\'', '\''failed'\'', '\''t'\'', '\''t'\'', '\''{}'\'', NULL);" &&
+	cp dev.db dev.before &&
+	test_must_fail awm import --db dev.db --env other sqlx sqlx 2>err &&
+	test_grep ".dev.db. already has awm history (1 rows in awm_state)" err &&
+	test_must_fail awm import -n --db dev.db --env other sqlx sqlx 2>err &&
+	test_grep "already has awm history" err &&
+	nothing_imported && cmp dev.before dev.db
+'
+
+test_expect_success '--db must be the database --env names in awm.conf' '
+	cd q2 && test_expect_code 2 awm import --db dev.db --env dev sqlx sqlx 2>err &&
+	test_grep ".dev.db. is not the database of environment .dev. (sqlite:db/dev.db)" err &&
+	nothing_imported
 '
 
 test_expect_success 'a database whose schema drifted is refused' '
 	new_repo r && cd r && make_folder sqlx && make_db dev.db &&
 	sqlite3 dev.db "CREATE TABLE extra (id INTEGER PRIMARY KEY)" &&
-	test_must_fail awm import --db dev.db --env dev sqlx sqlx 2>err &&
+	cp dev.db dev.before &&
+	test_must_fail awm import --db dev.db --env other sqlx sqlx 2>err &&
 	test_grep "the schema of .dev.db. is not what the imported history gives after version 20230101120000 (table .extra. is only in the database)" err &&
-	nothing_imported && test_must_fail awm rev-parse envs/dev 2>/dev/null
+	nothing_imported && test_must_fail awm rev-parse envs/other 2>/dev/null &&
+	cmp dev.before dev.db
 '
 
 test_expect_success 'a failed sqlx migration in the database is refused' '
@@ -105,9 +160,11 @@ test_expect_success 'a version applied out of order, or unknown, is refused' '
 
 test_expect_success 'a database without _sqlx_migrations has nothing applied' '
 	new_repo u && cd u && make_folder sqlx && sqlite3 empty.db "PRAGMA user_version = 1" &&
-	awm import --db empty.db --env dev sqlx sqlx >out &&
+	cp empty.db empty.before &&
+	awm import --db empty.db --env other sqlx sqlx >out &&
 	test_grep ".empty.db. has none of them applied" out &&
-	test_grep "refs/envs/dev was not set" out
+	test_grep "refs/envs/other was not set" out &&
+	! test_grep "Adopted" out && cmp empty.before empty.db
 '
 
 test_expect_success 'a file sqlx would skip is refused, naming it' '

@@ -33,9 +33,10 @@ test_expect_success 'import makes one commit per migration, in version order' '
 	ls migrations >files && test_line_count = 4 files
 '
 
-test_expect_success 'the history gives what the scripts give with the sqlite3 CLI' '
+test_expect_success 'awm apply of the history gives what the scripts give with the sqlite3 CLI' '
 	cd p && (cd db/migrations && run_scripts ../../orig.db $ORDER) &&
-	replay_history replay.db && same_database orig.db replay.db &&
+	apply_history replay.db &&
+	test "$(grep -c "^up " apply.out)" = 4 && same_database orig.db replay.db &&
 	same_canonical_schema orig.db
 '
 
@@ -58,6 +59,26 @@ test_expect_success '--db --env: a database at version 2 starts at the second co
 	awm import --db prod.db --env prod golang-migrate db/migrations >out &&
 	test_grep "has 2 of them applied, up to version 000002" out &&
 	awm rev-parse HEAD~2 >want && awm rev-parse envs/prod >got && test_cmp want got
+'
+
+test_expect_success 'adopted at version 3, apply runs only version 10' '
+	new_repo q3 && cd q3 && make_folder db/migrations && make_db prod.db &&
+	(cd db/migrations && sqlite3 ../../prod.db <000003_seed.up.sql) &&
+	sqlite3 prod.db "UPDATE schema_migrations SET version = 3" &&
+	git config -f awm.conf env.prod.url sqlite:prod.db &&
+	awm import --env prod golang-migrate db/migrations >out &&
+	test_grep "Adopted .*prod.db.: 3 commits recorded as applied in its awm_state, schema_migrations dropped" out &&
+	awm plan --env prod --to HEAD >plan && test_grep "1 step" plan &&
+	awm apply --env prod --to HEAD >out &&
+	grep "^up " out >ups && test_line_count = 1 ups && test_grep "index" ups &&
+	(cd db/migrations && run_scripts ../../orig.db $ORDER) && same_database orig.db prod.db
+'
+
+test_expect_success 'an adopted data migration without a down script cannot be rolled back' '
+	cd q3 && awm rollback --env prod --steps 1 >out &&
+	test_must_fail awm rollback --env prod --steps 1 2>err &&
+	test_grep "(seed) has no down section, and awm did not see what it changed in this database (another tool applied it)" err &&
+	test "$(sqlite3 prod.db "SELECT count(*) FROM entries")" = 1
 '
 
 test_expect_success 'a dirty database is refused, with the command to repair it' '

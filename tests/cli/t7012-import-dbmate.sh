@@ -42,13 +42,14 @@ test_expect_success 'import makes one commit per migration, in file-name order' 
 	test -f migrations/20230303090000_orders.sql
 '
 
-test_expect_success 'the history gives what the up blocks give with the sqlite3 CLI' '
+test_expect_success 'awm apply of the history gives what the up blocks give with the sqlite3 CLI' '
 	cd p && cd db/migrations && for f in *.sql; do
 		sed -n "/^--[ ]*migrate:up/,/^--[ ]*migrate:down/p" "$f" >"../../up-$f"
 	done && cd ../.. &&
 	run_scripts orig.db up-20230301090000_create_products.sql \
 		up-20230302090000_seed_products.sql up-20230303090000_orders.sql &&
-	replay_history replay.db && same_database orig.db replay.db &&
+	apply_history replay.db &&
+	test "$(grep -c "^up " apply.out)" = 3 && same_database orig.db replay.db &&
 	same_canonical_schema orig.db
 '
 
@@ -77,6 +78,14 @@ test_expect_success '--db --env: the applied versions say where the database is'
 	test_grep "has 2 of them applied, up to version 20230302090000" out &&
 	awm rev-parse HEAD~1 >want && awm rev-parse envs/staging >got && test_cmp want got &&
 	awm log --oneline -n 1 envs/staging >log && test_grep "seed products" log
+'
+
+test_expect_success 'adopted there, awm apply runs only the third migration' '
+	cd r && git config -f awm.conf env.staging.url sqlite:staging.db &&
+	awm apply --env staging --to HEAD >out &&
+	grep "^up " out >ups && test_line_count = 1 ups && test_grep "orders" ups &&
+	apply_history direct.db && same_database direct.db staging.db &&
+	test -z "$(sqlite3 staging.db "SELECT name FROM sqlite_schema WHERE name = '\''schema_migrations'\''")"
 '
 
 test_expect_success 'a missing up block, or a statement before it, is refused' '

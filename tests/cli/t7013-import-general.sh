@@ -15,7 +15,7 @@ test_expect_success 'usage errors' '
 	new_repo p && cd p &&
 	test_expect_code 2 awm import 2>err && test_grep "needs a kind" err &&
 	test_expect_code 2 awm import flyway db 2>err &&
-	test_grep "unknown kind .flyway.; awm imports sqlx, golang-migrate, dbmate" err &&
+	test_grep "unknown kind .flyway.; awm imports sqlx, golang-migrate, dbmate, b2m" err &&
 	test_expect_code 2 awm import sqlx 2>err
 '
 
@@ -60,6 +60,52 @@ test_expect_success 'an import goes on top of the history, once' '
 	test_grep "migrations/1_a.sql. (for .gm/1_a.up.sql.) exists already" err
 '
 
+# A database golang-migrate took to version 1, for the adoption tests.
+make_db() {
+	sqlite3 "$1" "CREATE TABLE a (id INTEGER PRIMARY KEY);
+		CREATE TABLE schema_migrations (version uint64, dirty bool);
+		INSERT INTO schema_migrations VALUES (1, 0);"
+}
+
+test_expect_success 'an adoption that fails leaves everything as it was' '
+	new_repo f && cd f && make_folder gm && make_db dev.db &&
+	git config -f awm.conf env.dev.url sqlite:dev.db &&
+	test_must_fail env AWM_FAULT=adopt-commit awm import --env dev golang-migrate gm 2>err &&
+	test_grep "fault injected: adopt-commit; nothing was imported" err &&
+	nothing_imported && test_must_fail awm rev-parse envs/dev 2>/dev/null &&
+	test "$(sqlite3 dev.db "SELECT count(*) FROM awm_state")" = 0 &&
+	test "$(sqlite3 dev.db "SELECT count(*) FROM awm_locks")" = 0 &&
+	test "$(sqlite3 dev.db "SELECT version FROM schema_migrations")" = 1 &&
+	awm status >st && test_grep "Migrations folder matches the history" st
+'
+
+test_expect_success 'a failed adoption on top of history puts the branch and env ref back' '
+	cd f && write_migration 0_first "CREATE TABLE z (id INTEGER PRIMARY KEY);" &&
+	awm commit -q && head=$(awm rev-parse HEAD) && awm env set dev HEAD &&
+	sqlite3 dev.db "CREATE TABLE z (id INTEGER PRIMARY KEY)" &&
+	test_must_fail env AWM_FAULT=adopt-commit awm import --env dev golang-migrate gm 2>err &&
+	test_grep "nothing was imported" err &&
+	test "$(awm rev-parse HEAD)" = "$head" && test "$(awm rev-parse envs/dev)" = "$head" &&
+	test "$(ls migrations)" = 0_first.sql &&
+	test "$(sqlite3 dev.db "SELECT count(*) FROM awm_state")" = 0
+'
+
+test_expect_success 'then it works, and the earlier history is adopted too' '
+	cd f && awm import --env dev golang-migrate gm >out &&
+	test_grep "Adopted .*dev.db.: 2 commits recorded as applied" out &&
+	awm apply --env dev --to HEAD >out && grep "^up " out >ups && test_line_count = 2 ups &&
+	apply_history direct.db && same_database direct.db dev.db
+'
+
+test_expect_success 'a database locked by someone else is not adopted (exit 3)' '
+	new_repo g && cd g && make_folder gm && make_db dev.db &&
+	git config -f awm.conf env.dev.url sqlite:dev.db &&
+	AWM_LOCK_OWNER=bob@ci awm lock --env dev >/dev/null &&
+	test_expect_code 3 awm import --env dev golang-migrate gm 2>err &&
+	test_grep "locked by bob@ci" err && test_grep "nothing was imported" err &&
+	nothing_imported && test "$(sqlite3 dev.db "SELECT version FROM schema_migrations")" = 1
+'
+
 test_expect_success '--env needs a SQLite environment in awm.conf' '
 	new_repo q && cd q && make_folder gm &&
 	test_must_fail awm import --env nosuch golang-migrate gm 2>err &&
@@ -67,6 +113,9 @@ test_expect_success '--env needs a SQLite environment in awm.conf' '
 	git config -f awm.conf env.remote.url appwrite://x &&
 	test_must_fail awm import --env remote golang-migrate gm 2>err &&
 	test_grep "environment .remote. is not a SQLite database" err &&
+	sqlite3 x.db "PRAGMA user_version = 1" &&
+	test_expect_code 2 awm import --env remote --db x.db golang-migrate gm 2>err &&
+	test_grep ".x.db. is not the database of environment .remote. (appwrite://x)" err &&
 	test_must_fail awm import --env "bad..name" --db x.db golang-migrate gm 2>err &&
 	test_must_fail awm import --env dev golang-migrate gm 2>err &&
 	test_grep "the database .*db/dev.db. does not exist" err &&

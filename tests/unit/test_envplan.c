@@ -235,6 +235,59 @@ static void test_envplan__refuses_schema_change_without_down(void **state)
 	awm_history_release(&h);
 }
 
+/*
+ * Rows adopted by awm import hold no captured changeset: a data-only SQL
+ * commit without a down section cannot be rolled back there, since the
+ * commit's own changeset is what it did on a scratch database, not here.
+ */
+static awm_oid with_changeset(fixture *f, const awm_oid *oid)
+{
+	awm_commit *c;
+	awm_oid out;
+
+	assert_int_equal(awm_commit_read(&c, f->repo->odb, oid), 0);
+	c->changeset = c->up;   /* the planner only asks whether there is one */
+	c->has_changeset = 1;
+	assert_int_equal(awm_commit_write(f->repo->odb, c), 0);
+	out = c->oid;
+	awm_commit_free(c);
+	return out;
+}
+
+static void test_envplan__refuses_adopted_data_change_without_down(void **state)
+{
+	fixture *f = *state;
+	awm_oid c1 = commit(f, "c1", NULL, NULL, "s1", 1);
+	awm_oid c2 = commit(f, "c2", &c1, NULL, "s1", 0);    /* no down, data only */
+	awm_oid c3;
+
+	c2 = with_changeset(f, &c2);
+	c3 = commit(f, "c3", &c2, NULL, "s1", 1);
+	awm_history h = { NULL, 0, 0 };
+	awm_plan p;
+	size_t i;
+
+	row(&h, &c1, AWM_ROW_APPLIED);
+	row(&h, &c2, AWM_ROW_APPLIED);
+	row(&h, &c3, AWM_ROW_APPLIED);
+	for (i = 0; i < h.nr; i++) {
+		free(h.rows[i].payload);
+		h.rows[i].payload = awm_strdup("{\"op\":\"adopt\",\"adopted\":\"import\"}");
+		h.rows[i].has_capture = 0;
+	}
+	/* c3 has a down section: it goes back by that. */
+	assert_int_equal(awm_plan_build(&p, f->repo, &h, &c2, &f->empty), 0);
+	assert_int_equal(p.steps[0].undo, AWM_UNDO_DOWN);
+	assert_int_equal(awm_plan_check(&p), 0);
+	awm_plan_release(&p);
+	assert_int_equal(awm_plan_build(&p, f->repo, &h, &c1, &f->empty), 0);
+	assert_non_null(p.steps[1].refusal);
+	assert_int_equal(awm_plan_check(&p), AWM_EINVALID);
+	assert_non_null(strstr(awm_error_last(), "another tool applied it"));
+	awm_plan_release(&p);
+	awm_history_release(&h);
+}
+
 static void test_envplan__pending_rows_are_finished_or_undone(void **state)
 {
 	fixture *f = *state;
@@ -301,6 +354,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_envplan__merge_applies_first_parent_side_first,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_envplan__refuses_schema_change_without_down,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_envplan__refuses_adopted_data_change_without_down,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_envplan__pending_rows_are_finished_or_undone,
 						setup, teardown),
