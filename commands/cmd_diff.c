@@ -163,10 +163,11 @@ static int exec(awm_cli *cli, int argc, char **argv)
 	};
 	diff_opts o = { 0, 0, 0, 10 };
 	awm_oid from, to;
-	int c, rc, has_from, db = 0, sql = 0;
+	int c, rc, has_from, db = 0, sql = 0, rev_opts = 0;
 	const char *cs_out = NULL;
 
 	while ((c = cli_getopt(cli, argc, argv, "h", opts)) != -1) {
+		rev_opts |= c == 's' || c == 't' || c == 'r' || c == 'F';
 		switch (c) {
 		case 's': o.stat = 1; break;
 		case 'd': db = 1; break;
@@ -188,6 +189,9 @@ static int exec(awm_cli *cli, int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (db && rev_opts)
+		return cli_usage_error(cli, "--stat, --rows, --schema-text and --format go with "
+				       "revisions, not --db");
 	if (db)
 		return cmd_diff_db(cli, argc, argv, cs_out, sql);
 	if (cs_out || sql)
