@@ -128,6 +128,10 @@ static int diff_json(awm_cli *cli, const diff_opts *o, const awm_oid *from, cons
 	json_object_set_new(j, "from", json_string(awm_oid_tohex(from).s));
 	json_object_set_new(j, "to", json_string(awm_oid_tohex(to).s));
 	json_object_set_new(j, "migrations", list);
+	/* Every field is always there (docs/json.md): null when --stat skips it. */
+	json_object_set_new(j, "schema_diff", json_null());
+	json_object_set_new(j, "schema_changes", json_null());
+	json_object_set_new(j, "data", json_null());
 	if ((rc = list_between(cli, list, from, to)) < 0 || o->stat)
 		goto done;
 	if ((rc = schema_of(cli, &sfrom, from)) < 0 || (rc = schema_of(cli, &sto, to)) < 0 ||

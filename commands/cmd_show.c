@@ -152,6 +152,7 @@ static int show_json(awm_cli *cli, const awm_commit *c, long rows)
 	/* Every field is always there (docs/json.md): null when there is no script. */
 	json_object_set_new(j, "up_sql", json_null());
 	json_object_set_new(j, "down_sql", json_null());
+	json_object_set_new(j, "script_text", json_null());
 	if (c->has_up && (rc = blob_text(&text, cli->repo, &c->up)) == 0)
 		json_object_set_new(j, "up_sql", display_json_text(text.ptr, text.size));
 	if (rc == 0 && c->has_down && (rc = blob_text(&text, cli->repo, &c->down)) == 0)
