@@ -63,6 +63,21 @@ test_expect_success 'show --format=json: the commit, its SQL, schema diff and da
 	check root.json "v[\"schema_diff\"].startswith(\"--- a/schema.sql\")"
 '
 
+test_expect_success 'the show example in docs/json.md is what show prints' '
+	cd repo &&
+	awm show --format=json --rows 1 HEAD >show.json &&
+	python3 - "$AWM_SOURCE_DIR/docs/json.md" show.json <<-\EOF
+	import sys
+	doc = open(sys.argv[1]).read()
+	start = doc.index("```json\n  \"up_sql\"") + len("```json\n")
+	want = doc[start:doc.index("```", start)]
+	got = open(sys.argv[2]).read()
+	got = got[got.index("  \"up_sql\""):got.rindex("}")].rstrip() + "\n"
+	if got != want:
+	    sys.exit("docs/json.md shows:\n" + want + "\nshow prints:\n" + got)
+	EOF
+'
+
 test_expect_success 'show --format=json of a script migration carries its text' '
 	cd repo &&
 	printf "import sqlite3, sys\nsqlite3.connect(sys.argv[1]).execute(\"DELETE FROM users WHERE id = 2\").connection.commit()\n" \
