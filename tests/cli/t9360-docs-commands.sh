@@ -2,7 +2,8 @@
 # docs/commands/: every command 'awm --help' lists has exactly one page,
 # docs/commands/<verb>.md, whose Synopsis is the usage 'awm <verb> --help'
 # prints and which names every long option that help names; and no page
-# documents a command awm does not have.
+# documents a command awm does not have; and every relative link in docs/
+# and README.md leads to a file and heading that exist.
 . "$(dirname "$0")/test-lib.sh"
 
 pages="$AWM_SOURCE_DIR/docs/commands"
@@ -60,6 +61,35 @@ test_expect_success 'every page documents a command awm has' '
 	if test -n "$stray"; then
 		echo "pages for no command:$stray" && false
 	fi
+'
+
+test_expect_success 'every relative link in the docs resolves' '
+	python3 - "$AWM_SOURCE_DIR" <<-\EOF
+	import glob, os, re, sys
+	top = sys.argv[1]
+	def anchors(path):
+	    found = set()
+	    for line in open(path, encoding="utf-8"):
+	        m = re.match(r"^#+\s+(.*)", line)
+	        if m:
+	            t = re.sub(r"[^\w\- ]", "", m.group(1).strip().lower())
+	            found.add(t.replace(" ", "-"))
+	    return found
+	bad = []
+	for f in glob.glob(top + "/docs/**/*.md", recursive=True) + [top + "/README.md"]:
+	    text = re.sub(r"```.*?```", "", open(f, encoding="utf-8").read(), flags=re.S)
+	    for link in re.findall(r"\]\(([^)\s]+)\)", text):
+	        if re.match(r"[a-z]+:", link):
+	            continue
+	        path, _, anchor = link.partition("#")
+	        target = os.path.normpath(os.path.join(os.path.dirname(f), path)) if path else f
+	        if not os.path.exists(target):
+	            bad.append("%s: %s (no such file)" % (f, link))
+	        elif anchor and target.endswith(".md") and anchor not in anchors(target):
+	            bad.append("%s: %s (no such heading)" % (f, link))
+	if bad:
+	    sys.exit("\n".join(bad))
+	EOF
 '
 
 test_done
