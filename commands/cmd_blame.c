@@ -62,13 +62,11 @@ static int print_blame(awm_cli *cli, const awm_blame *b, int json)
 		awm_commit_subject(&subj, c);
 		date_of(&date, &c->author);
 		if (arr) {
-			json_array_append_new(arr, json_pack("{s:s, s:o, s:o, s:s, s:o, s:{s:o, s:o, s:I}}",
+			json_array_append_new(arr, json_pack("{s:s, s:o, s:o, s:s, s:o, s:o}",
 				"kind", l->kind, "name", display_json_text0(l->name),
 				"definition", display_json_text0(l->definition),
 				"commit", awm_oid_tohex(&l->commit).s, "subject", display_json_text0(subj.ptr),
-				"author", "name", display_json_text0(c->author.name),
-				"email", display_json_text0(c->author.email),
-				"time", (json_int_t)c->author.time));
+				"author", display_signature_json(&c->author)));
 		} else {
 			/* A constraint's text is its name; it is not printed twice. */
 			int only_name = !strcmp(l->kind, "constraint");

@@ -128,6 +128,10 @@ static int diff_json(awm_cli *cli, const diff_opts *o, const awm_oid *from, cons
 	json_object_set_new(j, "from", json_string(awm_oid_tohex(from).s));
 	json_object_set_new(j, "to", json_string(awm_oid_tohex(to).s));
 	json_object_set_new(j, "migrations", list);
+	/* Every field is always there (docs/json.md): null when --stat skips it. */
+	json_object_set_new(j, "schema_diff", json_null());
+	json_object_set_new(j, "schema_changes", json_null());
+	json_object_set_new(j, "data", json_null());
 	if ((rc = list_between(cli, list, from, to)) < 0 || o->stat)
 		goto done;
 	if ((rc = schema_of(cli, &sfrom, from)) < 0 || (rc = schema_of(cli, &sto, to)) < 0 ||
@@ -163,10 +167,11 @@ static int exec(awm_cli *cli, int argc, char **argv)
 	};
 	diff_opts o = { 0, 0, 0, 10 };
 	awm_oid from, to;
-	int c, rc, has_from, db = 0, sql = 0;
+	int c, rc, has_from, db = 0, sql = 0, rev_opts = 0;
 	const char *cs_out = NULL;
 
 	while ((c = cli_getopt(cli, argc, argv, "h", opts)) != -1) {
+		rev_opts |= c == 's' || c == 't' || c == 'r' || c == 'F';
 		switch (c) {
 		case 's': o.stat = 1; break;
 		case 'd': db = 1; break;
@@ -188,6 +193,9 @@ static int exec(awm_cli *cli, int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (db && rev_opts)
+		return cli_usage_error(cli, "--stat, --rows, --schema-text and --format go with "
+				       "revisions, not --db");
 	if (db)
 		return cmd_diff_db(cli, argc, argv, cs_out, sql);
 	if (cs_out || sql)

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: awm hash-object [-w] [-t <type>] [--no-filters] [--stdin | --stdin-paths | <file>...]\n"
+	"usage: awm hash-object [-w] [-t <type>] [--no-filters] (--stdin | --stdin-paths | <file>...)\n"
 	"\n"
 	"Print the object id of each file's content.  Text (no NUL byte in its\n"
 	"first 8000 bytes) is hashed with CRLF turned into LF, so a Windows\n"

@@ -15,8 +15,8 @@ static const char usage[] =
 	"migration applied, rolled back or failed, with when and by whom.  Rows\n"
 	"are never deleted (except by 'awm reset').\n"
 	"\n"
-	"  -e, --env <env>      the environment (default: the only one, or\n"
-	"                       core.defaultEnv, or $AWM_ENV)\n"
+	"  -e, --env <env>      the environment (default: $AWM_ENV, else\n"
+	"                       core.defaultEnv, else the only one)\n"
 	"  --format=json        a JSON array of rows, payloads as objects\n"
 	"                       (docs/environments.md)\n";
 

@@ -11,8 +11,8 @@ static const char usage[] =
 	"The tables stay, and so do the schema and the data of the database:\n"
 	"afterwards awm believes nothing is applied to it.\n"
 	"\n"
-	"  -e, --env <env>      the environment (default: the only one, or\n"
-	"                       core.defaultEnv, or $AWM_ENV)\n"
+	"  -e, --env <env>      the environment (default: $AWM_ENV, else\n"
+	"                       core.defaultEnv, else the only one)\n"
 	"  -y, --yes            really do it (required)\n"
 	"  -f, --force          take over a lock held by your own identity\n";
 

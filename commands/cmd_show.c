@@ -3,6 +3,7 @@
  */
 #include "commands/commands.h"
 #include "commands/display.h"
+#include "objects/schema.h"
 
 #include <string.h>
 
@@ -70,6 +71,25 @@ static const awm_oid *parent_schema(awm_repo *repo, const awm_commit *c, awm_oid
 	return buf;
 }
 
+/*
+ * A SQL commit without a down section that changes the schema cannot be
+ * rolled back: an inverted changeset only restores rows (docs/environments.md).
+ */
+static int sql_changes_schema(awm_repo *repo, const awm_commit *c)
+{
+	awm_buf empty = AWM_BUF_INIT;
+	awm_oid before;
+
+	if (c->kind != AWM_KIND_SQL)
+		return 0;
+	if (!parent_schema(repo, c, &before)) {
+		awm_schema_empty_payload(&empty, c->engine);
+		awm_oid_hash(&before, AWM_OBJ_SCHEMA, empty.ptr, empty.size);
+		awm_buf_release(&empty);
+	}
+	return !awm_oid_equal(&before, &c->schema);
+}
+
 static int show_text(awm_cli *cli, const awm_commit *c, long rows, int schema_text)
 {
 	awm_buf out = AWM_BUF_INIT, text = AWM_BUF_INIT;
@@ -105,8 +125,10 @@ static int show_text(awm_cli *cli, const awm_commit *c, long rows, int schema_te
 			       c->kind == AWM_KIND_SQL ? "" : " (generated)", cli_color(cli, C_RESET));
 		indented(&out, text.ptr);
 	} else if (rc == 0 && (c->has_up || c->has_changeset)) {
-		awm_buf_printf(&out, "\n%sDown:%s none; a rollback inverts the data changes\n",
-			       cli_color(cli, C_BOLD), cli_color(cli, C_RESET));
+		awm_buf_printf(&out, "\n%sDown:%s none; %s\n", cli_color(cli, C_BOLD),
+			       cli_color(cli, C_RESET), sql_changes_schema(cli->repo, c)
+			       ? "it changes the schema, so a rollback is refused"
+			       : "a rollback inverts the data changes");
 	}
 	if (rc == 0) {
 		const awm_oid *from = parent_schema(cli->repo, c, &ps);
@@ -152,6 +174,7 @@ static int show_json(awm_cli *cli, const awm_commit *c, long rows)
 	/* Every field is always there (docs/json.md): null when there is no script. */
 	json_object_set_new(j, "up_sql", json_null());
 	json_object_set_new(j, "down_sql", json_null());
+	json_object_set_new(j, "script_text", json_null());
 	if (c->has_up && (rc = blob_text(&text, cli->repo, &c->up)) == 0)
 		json_object_set_new(j, "up_sql", display_json_text(text.ptr, text.size));
 	if (rc == 0 && c->has_down && (rc = blob_text(&text, cli->repo, &c->down)) == 0)

@@ -17,8 +17,8 @@ static const char usage[] =
 	"\n"
 	"With --remote, release the lease lock this clone holds on that remote.\n"
 	"\n"
-	"  -e, --env <env>      the environment (default: the only one, or\n"
-	"                       core.defaultEnv, or $AWM_ENV)\n"
+	"  -e, --env <env>      the environment (default: $AWM_ENV, else\n"
+	"                       core.defaultEnv, else the only one)\n"
 	"  --remote <name>      unlock this remote instead of an environment\n"
 	"  -f, --force          drop it whoever holds it\n";
 

@@ -229,7 +229,7 @@ void display_commit_header(awm_cli *cli, awm_buf *out, const awm_commit *c,
 	awm_buf_release(&date);
 }
 
-static json_t *sig_json(const awm_signature *s)
+json_t *display_signature_json(const awm_signature *s)
 {
 	json_t *j = json_object();
 
@@ -262,8 +262,8 @@ json_t *display_commit_json(const awm_commit *c, const decorations *d)
 	json_object_set_new(j, "message", text(c->message ? c->message : ""));
 	json_object_set_new(j, "migration", c->migration ? text(c->migration) : json_null());
 	json_object_set_new(j, "engine", text(c->engine));
-	json_object_set_new(j, "author", sig_json(&c->author));
-	json_object_set_new(j, "committer", sig_json(&c->committer));
+	json_object_set_new(j, "author", display_signature_json(&c->author));
+	json_object_set_new(j, "committer", display_signature_json(&c->committer));
 	json_object_set_new(j, "up", opt_oid(c->has_up, &c->up));
 	json_object_set_new(j, "down", opt_oid(c->has_down, &c->down));
 	json_object_set_new(j, "script", opt_oid(c->has_script, &c->script));

@@ -64,6 +64,9 @@ json_t *display_json_text0(const char *s);
 /* The stable JSON form of a commit (docs/json.md). */
 json_t *display_commit_json(const awm_commit *c, const decorations *d);
 
+/* {name, email, time, tz_minutes}: the signature object of docs/json.md. */
+json_t *display_signature_json(const awm_signature *s);
+
 /* Unified diff of the canonical schema from `from` (NULL: empty) to `to`. */
 int display_schema_diff(awm_cli *cli, awm_buf *out, awm_repo *repo,
 			const awm_oid *from, const awm_oid *to);

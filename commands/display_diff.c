@@ -7,6 +7,7 @@
 #include "core/sqlite_schema.h"
 #include "objects/schema.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -227,7 +228,10 @@ static json_t *cell_json(const awm_cell *c)
 {
 	switch (c->type) {
 	case SQLITE_INTEGER: return json_integer(strtoll(c->text, NULL, 10));
-	case SQLITE_FLOAT: return json_real(strtod(c->text, NULL));
+	case SQLITE_FLOAT:
+		/* JSON has no infinity: SQLite's Inf and -Inf go as the strings "inf", "-inf". */
+		return isfinite(strtod(c->text, NULL)) ? json_real(strtod(c->text, NULL))
+						       : json_string(c->text);
 	case SQLITE_TEXT: return display_json_text0(c->text);
 	case SQLITE_BLOB: return json_pack("{s:s}", "blob", c->text);
 	default: return json_null();

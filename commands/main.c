@@ -131,6 +131,12 @@ int main(int argc, char **argv)
 			color = "always";
 		} else if (!strncmp(argv[i], "--color=", 8)) {
 			color = argv[i] + 8;
+			if (strcmp(color, "always") && strcmp(color, "never") &&
+			    strcmp(color, "auto")) {
+				fprintf(stderr, "error: --color takes 'always', 'never' or 'auto', "
+					"not '%s'\n", color);
+				return EXIT_USAGE;
+			}
 		} else if (!strcmp(argv[i], "--no-color")) {
 			color = "never";
 		} else if (!strcmp(argv[i], "--version")) {

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #define REGISTRY "checkouts.json"
+#define REGISTRY_VERSION 1
 
 void awm_checkout_entry_release(awm_checkout_entry *e)
 {
@@ -117,8 +118,13 @@ static int registry_load(json_t **out, awm_repo *repo)
 			rc = awm_error_set(AWM_ECORRUPT, "'%s' is damaged (%s); delete it and check "
 					   "the databases out again", path.ptr,
 					   root ? "no checkouts" : err.text);
+		/* A record of another version is not misread (docs/format.md). */
+		else if (json_integer_value(json_object_get(root, "version")) != REGISTRY_VERSION)
+			rc = awm_error_set(AWM_ECORRUPT, "'%s' is not a version %d checkout record; "
+					   "delete it and check the databases out again", path.ptr,
+					   REGISTRY_VERSION);
 	} else {
-		root = json_pack("{s:i, s:{}}", "version", 1, "checkouts");
+		root = json_pack("{s:i, s:{}}", "version", REGISTRY_VERSION, "checkouts");
 	}
 	awm_buf_release(&path);
 	if (rc < 0) {

@@ -2,7 +2,7 @@
  * Database snapshots: a commit's full database image stored as page
  * objects (objects/snapshot.h), so that a checkout reads it instead of
  * replaying history.  `.awm/snapshots/<commit id>` holds the id of the
- * commit's snapshot object (docs/format-snapshot.md).
+ * commit's snapshot object (docs/format.md).
  *
  * A new snapshot is written against the nearest older one on the commit's
  * first-parent line: a page that did not change reuses the old page

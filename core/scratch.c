@@ -306,7 +306,7 @@ int awm_scratch_save(awm_repo *repo, const awm_oid *commit, sqlite3 *db)
 	if ((rc = awm_sqlite_serialize(&image, db)) < 0)
 		goto done;
 	/* A cache needs no fsync; a torn file is caught by SQLite and rebuilt. */
-	rc = awm_fs_write_atomic(path.ptr, image.ptr, image.size, 0644, 0);
+	rc = awm_fs_write_atomic(path.ptr, image.ptr, image.size, 0644, AWM_FS_NOSYNC);
 	evict(repo);
 done:
 	awm_buf_release(&path);

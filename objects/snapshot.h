@@ -1,6 +1,6 @@
 /*
  * Snapshot and page objects: a database image stored page by page
- * (docs/format-snapshot.md).
+ * (docs/format.md).
  *
  * A snapshot object lists the page objects of one image in page order:
  *

@@ -52,7 +52,7 @@ int awm_zstd_decompress(awm_zstd *z, awm_buf *out, const void *frame,
  * Delta frames: `src` compressed with `base` (an earlier version of the same
  * bytes) as a raw-content dictionary, so only what changed costs space.
  * Decompression needs the identical `base`.  Snapshots store changed pages
- * this way (docs/format-snapshot.md).
+ * this way (docs/format.md).
  */
 int awm_zstd_compress_delta(awm_zstd *z, awm_buf *out, const void *src, size_t len,
 			    const void *base, size_t base_len);

@@ -28,7 +28,22 @@ test_expect_success 'show prints the up SQL, and says when there is no down' '
 	sed -n "/^Up:/,/^Down:/p" out >up &&
 	test_grep "^    ALTER TABLE users ADD COLUMN email TEXT;$" up &&
 	test_grep "^    CREATE INDEX users_email ON users(email);$" up &&
-	test_grep "^Down: none; a rollback inverts the data changes$" out
+	test_grep "^Down: none; it changes the schema, so a rollback is refused$" out
+'
+
+test_expect_success 'without a down, show says whether a rollback can undo it' '
+	new_repo ../downless && (
+		cd ../downless &&
+		write_migration 1_t "CREATE TABLE t(id INTEGER PRIMARY KEY);" &&
+		write_migration 2_rows "INSERT INTO t VALUES (1);" &&
+		awm commit -q &&
+		awm show HEAD >rows && awm show HEAD~1 >root &&
+		test_grep "^Down: none; a rollback inverts the data changes$" rows &&
+		test_grep "^Down: none; it changes the schema, so a rollback is refused$" root &&
+		awm apply --env dev >/dev/null &&
+		awm rollback --env dev >/dev/null &&
+		test_must_fail awm rollback --env dev 2>err && test_grep "changes the schema" err
+	)
 '
 
 test_expect_success 'show prints the down SQL when there is one' '

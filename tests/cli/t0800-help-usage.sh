@@ -57,7 +57,19 @@ test_expect_success 'the awm command itself' '
 	test_grep "'\''nonesuch'\'' is not an awm command" err &&
 	test_expect_code 2 awm --bogus status 2>err &&
 	test_expect_code 2 awm help nonesuch >out &&
-	test_expect_code 2 awm -C /nonexistent/dir status 2>err
+	test_expect_code 2 awm -C /nonexistent/dir status 2>err &&
+	test_expect_code 2 awm --color=sometimes status 2>err &&
+	test_grep "takes .always., .never. or .auto." err
+'
+
+test_expect_success '--color: always, never and auto' '
+	cd repo &&
+	write_migration 1_t "CREATE TABLE t(id INTEGER PRIMARY KEY);" && awm commit -q &&
+	awm --color=always log --oneline >out && grep -q "$(printf "\033")" out &&
+	awm --color log --oneline >out && grep -q "$(printf "\033")" out &&
+	awm --color=never log --oneline >out && ! grep -q "$(printf "\033")" out &&
+	awm --color=auto log --oneline >out && ! grep -q "$(printf "\033")" out &&
+	awm --no-color log --oneline >out && ! grep -q "$(printf "\033")" out
 '
 
 test_expect_success '-C runs in another folder' '

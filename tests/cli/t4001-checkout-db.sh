@@ -92,6 +92,15 @@ test_expect_success 'the same path spelled differently is the same checkout' '
 	test_line_count = 3 actual
 '
 
+test_expect_success 'a checkout record of another version is refused, not misread' '
+	python3 -c "import json; d = json.load(open(\".awm/checkouts.json\")); assert d[\"version\"] == 1" &&
+	cp .awm/checkouts.json saved.json &&
+	sed "s/\"version\": 1/\"version\": 2/" saved.json >.awm/checkouts.json &&
+	test_must_fail awm checkout -q --db db/dev.db 2>err &&
+	test_grep "not a version 1 checkout record" err &&
+	cp saved.json .awm/checkouts.json && awm checkout -q --db db/dev.db
+'
+
 test_expect_success 'usage errors' '
 	test_expect_code 2 awm checkout 2>err &&
 	test_grep "name one with --db" err &&

@@ -99,7 +99,11 @@ test_expect_success 'usage errors' '
 	test_expect_code 2 awm diff --db a.db 2>err &&
 	test_expect_code 2 awm diff --db a.db b.db --sql --changeset x 2>err &&
 	test_expect_code 2 awm diff --sql HEAD 2>err &&
-	test_grep "go with --db" err
+	test_grep "go with --db" err &&
+	for opt in --stat --rows=3 --schema-text --format=json; do
+		test_expect_code 2 awm diff --db a.db b.db $opt 2>err &&
+		test_grep "go with revisions, not --db" err || return 1
+	done
 '
 
 test_done

@@ -144,6 +144,49 @@ test_expect_success 'the commit-graph has the documented size, fan-out and check
 	test "$(xxh body)" = "$(bytes $g $(($(wc -c <$g) - 16)) 16)"
 '
 
+test_expect_success 'quoted names a CREATE statement makes are unquoted, keywords are not' '
+	new_repo quoted && cd quoted &&
+	printf -- "-- awm:up\nCREATE TABLE \"t\" (id INTEGER PRIMARY KEY);\nCREATE TABLE \"order\"(x);\n" \
+		>migrations/1_q.sql &&
+	awm commit -q &&
+	awm cat-object -p $(awm cat-object -p HEAD | sed -n "s/^schema //p") >got &&
+	printf "awm-schema 1\nengine sqlite\ntable\torder\torder\tCREATE TABLE \"order\"(x)\ntable\tt\tt\tCREATE TABLE t(id INTEGER PRIMARY KEY)\n" >want &&
+	test_cmp want got
+'
+
+test_expect_success 'a schema with an unknown escape or out of order is refused' '
+	test_must_fail awm hash-object -t schema --stdin 2>err <<-EOF &&
+	awm-schema 1
+	engine sqlite
+	table	t	t	CREATE TABLE t(x) -- \q
+	EOF
+	test_grep "bad escape" err &&
+	printf "awm-schema 1\nengine sqlite\ntable\tu\tu\tCREATE TABLE u(x)\ntable\tt\tt\tCREATE TABLE t(x)\n" >s &&
+	test_must_fail awm hash-object -t schema s 2>err && test_grep "out of order" err
+'
+
+test_expect_success 'a snapshot object, its pages and its .awm/snapshots entry' '
+	cd ex &&
+	awm snapshot >out &&
+	c=$(awm rev-parse HEAD) && snap=$(cat .awm/snapshots/$c) &&
+	test "$(awm cat-object -t $snap)" = snapshot &&
+	awm cat-object -p $snap >s.txt &&
+	n=$(sed -n "s/^pages //p" s.txt) && ps=$(sed -n "s/^page-size //p" s.txt) &&
+	printf "awm-snapshot 1\ncommit %s\nengine sqlite\npage-size %s\npages %s\n" $c $ps $n >want &&
+	head -n 5 s.txt >got && test_cmp want got &&
+	test "$(tail -n +6 s.txt | wc -l)" -eq $n &&
+	test "$(awm cat-object -s $snap)" -eq $(wc -c <s.txt) &&
+	{ printf "snapshot %d\0" $(wc -c <s.txt) && cat s.txt; } >hashed && test "$(xxh hashed)" = $snap &&
+	p1=$(sed -n 6p s.txt) && test "$(awm cat-object -t $p1)" = page &&
+	test "$(awm cat-object -s $p1)" -eq $((ps + 1)) &&
+	awm cat-object -p $p1 >page && test "$(bytes page 0 1)" = 00 &&
+	tail -c +2 page | head -c 15 >hdr && test "$(cat hdr)" = "SQLite format 3" &&
+	awm checkout -q --db "$TRASH/ex.db" &&
+	test "$(wc -c <"$TRASH/ex.db")" -eq $((n * ps)) &&
+	ls .awm/objects/pack/*.pack >/dev/null &&
+	awm fsck -q
+'
+
 test_expect_success 'the fast-import example makes the commit example' '
 	new_repo fi && cd fi &&
 	awk "/^## Example/ { f = 1; next } f && /^\`\`\`\$/ { if (++c == 2) exit; next } f && c == 1" \

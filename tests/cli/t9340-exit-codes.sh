@@ -1,6 +1,7 @@
 #!/bin/sh
 # docs/exit-codes.md: 0 success, 1 error, 2 bad usage, 3 locked by someone
-# else, 4 a conflict, each from a real situation.
+# else, 4 a conflict, each from a real situation; and every command has a
+# row in the page's table.
 . "$(dirname "$0")/test-lib.sh"
 
 # hold <lock file>: take its flock in a background process ($holder, which
@@ -89,6 +90,71 @@ test_expect_success '4: the branch moved while commit was recording' '
 	test $rc -eq 4 &&
 	test_grep "the branch moved while recording; nothing was recorded" err &&
 	test "$(awm rev-parse HEAD)" = "$moved" && test "$moved" != "$before"
+'
+
+test_expect_success 'every command awm --help lists has a row in docs/exit-codes.md' '
+	awm --help | sed -n "s/^  \([a-z][a-z-]*\)  .*/\1/p" >commands &&
+	test_line_count -ge 30 commands &&
+	sed -n "/^## Per command/,\$p" "$AWM_SOURCE_DIR/docs/exit-codes.md" | grep "^| " >rows &&
+	missing= &&
+	while read -r cmd; do
+		grep -q "^| [^|]*\`$cmd\`" rows || missing="$missing $cmd"
+	done <commands &&
+	if test -n "$missing"; then echo "no row for:$missing" && false; fi
+'
+
+test_expect_success '2: usage errors of environments, diff --db and --color' '
+	new_repo envs && cd envs &&
+	write_migration 1_t "CREATE TABLE t (id INTEGER PRIMARY KEY);" && awm commit -q &&
+	awm env add prod sqlite:db/prod.db >/dev/null &&
+	test_expect_code 2 awm plan 2>err && test_grep "name one with --env" err &&
+	test_expect_code 2 awm reset --env dev 2>err && test_grep "with --yes" err &&
+	test_expect_code 2 awm rollback --env dev --to HEAD --steps 1 2>err &&
+	test_expect_code 2 awm diff --db a.db b.db --format=json 2>err &&
+	test_expect_code 2 awm --color=sometimes log 2>err
+'
+
+test_expect_success '1: refused checkout, missing table, unknown revision' '
+	cd envs &&
+	echo not-a-database >foreign.db &&
+	test_expect_code 1 awm checkout --db foreign.db 2>err && test_grep "not checked out by awm" err &&
+	test_expect_code 1 awm blame nosuchtable 2>err && test_grep "awm log -- nosuchtable" err &&
+	test_expect_code 1 awm report --html page.html nosuchbranch 2>err && test ! -e page.html &&
+	test_expect_code 1 awm promote prod dev 2>err && test_grep "no commit" err
+'
+
+test_expect_success '3: an environment locked by another identity' '
+	cd envs &&
+	awm env set dev HEAD >/dev/null && awm apply --env dev >/dev/null &&
+	AWM_LOCK_OWNER=bob awm lock --env dev >/dev/null &&
+	test_expect_code 3 awm apply --env dev 2>err && test_grep "locked by bob" err &&
+	test_expect_code 3 awm rollback --env dev 2>err &&
+	test_expect_code 3 awm reset --env dev --yes 2>err &&
+	test_expect_code 3 awm lock --env dev 2>err &&
+	test_expect_code 3 awm unlock --env dev 2>err && test_grep "not by you" err &&
+	awm unlock --env dev --force >/dev/null && awm lock --env dev >/dev/null && awm unlock --env dev >/dev/null
+'
+
+test_expect_success '4: promote that is not a fast-forward' '
+	cd envs &&
+	write_migration 2_u "CREATE TABLE u (id INTEGER PRIMARY KEY);" && awm commit -q &&
+	awm env set prod HEAD >/dev/null && awm env set dev HEAD~1 >/dev/null &&
+	test_expect_code 4 awm promote dev prod 2>err && test_grep "only fast-forwards" err &&
+	test "$(awm rev-parse env/prod)" = "$(awm rev-parse HEAD)"
+'
+
+test_expect_success '3 and 4: a locked remote, a rejected push, a pull that needs --rebase' '
+	new_repo one && (cd one &&
+		write_migration 1_t "CREATE TABLE t (id INTEGER PRIMARY KEY);" && awm commit -q &&
+		awm remote add origin "$TRASH/shared" && awm push -q) &&
+	new_repo two && (cd two && awm remote add origin "$TRASH/shared" && awm pull -q) &&
+	(cd one && write_migration 2_a "INSERT INTO t VALUES (1);" && awm commit -q && awm push -q) &&
+	cd two && write_migration 3_b "INSERT INTO t VALUES (2);" && awm commit -q &&
+	test_expect_code 4 awm push 2>err && test_grep "non-fast-forward\|lacks" err &&
+	test_expect_code 4 awm pull 2>err && test_grep "pull --rebase" err &&
+	(cd ../one && awm lock --remote origin -m "release" >/dev/null) &&
+	test_expect_code 3 awm push 2>err && test_grep "is locked by" err &&
+	(cd ../one && awm unlock --remote origin >/dev/null)
 '
 
 test_done
