@@ -188,31 +188,6 @@ static int load_cached(sqlite3 **out, awm_repo *repo, const awm_oid *commit)
 }
 
 /*
- * The commits from after `base` (NULL: from the root) up to `commit`, in
- * the canonical order; `base` is a first-parent ancestor of `commit`, so
- * its history is a prefix of that order and is left out whole.
- */
-static int canonical_suffix(awm_oid **out, size_t *n, awm_repo *repo, const awm_oid *commit,
-			    const awm_oid *base)
-{
-	awm_walk *w;
-	awm_oid oid;
-	size_t alloc = 0;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	awm_walk_new(&w, repo, AWM_WALK_CANONICAL);
-	if ((rc = awm_walk_push(w, commit)) == 0 && (!base || (rc = awm_walk_hide(w, base)) == 0))
-		while ((rc = awm_walk_next(w, &oid)) == 1) {
-			AWM_ARRAY_GROW(*out, *n + 1, alloc);
-			(*out)[(*n)++] = oid;
-		}
-	awm_walk_free(w);
-	return rc < 0 ? rc : 0;
-}
-
-/*
  * Replay what lies between the loaded state of `base` and `commit`.  A
  * first-parent chain without merges (`chain`, newest first) is replayed as
  * it is; a chain through a merge takes the canonical order, which also
@@ -235,7 +210,8 @@ static int replay_to(size_t *replayed, sqlite3 *db, awm_repo *repo, awm_commit *
 						 awm_oid_tohex(&chain[i]->oid).s);
 		return rc;
 	}
-	if ((rc = canonical_suffix(&order, &n, repo, commit, base)) < 0)
+	/* `base` is a first-parent ancestor: its history is a prefix of the order. */
+	if ((rc = awm_walk_canonical_list(&order, &n, repo, commit, base)) < 0)
 		return rc;
 	*replayed = n;
 	for (i = 0; i < n && rc == 0; i++) {

@@ -458,6 +458,31 @@ size_t awm_walk_parents(awm_walk *w, awm_oid **out)
 	return n->nparents;
 }
 
+int awm_walk_canonical_list(awm_oid **out, size_t *n, awm_repo *repo, const awm_oid *tip,
+			    const awm_oid *hide)
+{
+	awm_walk *w;
+	awm_oid oid;
+	size_t alloc = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	awm_walk_new(&w, repo, AWM_WALK_CANONICAL);
+	if ((rc = awm_walk_push(w, tip)) == 0 && (!hide || (rc = awm_walk_hide(w, hide)) == 0))
+		while ((rc = awm_walk_next(w, &oid)) == 1) {
+			AWM_ARRAY_GROW(*out, *n + 1, alloc);
+			(*out)[(*n)++] = oid;
+		}
+	awm_walk_free(w);
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc < 0 ? rc : 0;
+}
+
 /* Mark `flag` on `start` and all of its ancestors. */
 static int mark_ancestors(awm_walk *w, uint32_t start, uint32_t flag)
 {

@@ -54,6 +54,13 @@ int awm_walk_subject(awm_walk *w, awm_buf *out);
 size_t awm_walk_parents(awm_walk *w, awm_oid **out);
 
 /*
+ * The commits of `tip` without those of `hide` (NULL: none), in the
+ * canonical order, oldest first.  The caller frees `*out`.
+ */
+int awm_walk_canonical_list(awm_oid **out, size_t *n, awm_repo *repo, const awm_oid *tip,
+			    const awm_oid *hide);
+
+/*
  * The best common ancestors of `a` and `b` (none, one, or several after
  * criss-cross merges), newest first.  The caller frees `*out`.
  */
