@@ -287,13 +287,66 @@ static int parent_schema(awm_oid *out, awm_replayer *r, const awm_commit *c)
 	return 0;
 }
 
-/* The failure just reported, as a SCRIPT conflict of `c`. */
-static void script_conflict(awm_conflict_list *l, const awm_commit *c, const char *what)
+/*
+ * The file line where the section `text` starts in `c`'s migration file,
+ * when the file still holds it; else 1 (lines count from the section).
+ */
+static int section_line(awm_repo *repo, const awm_commit *c, const awm_buf *text, int up)
+{
+	awm_buf path = AWM_BUF_INIT, file = AWM_BUF_INIT;
+	awm_migration m;
+	int line = 1;
+
+	memset(&m, 0, sizeof(m));
+	awm_path_join(&path, repo->root, c->migration);
+	if (awm_fs_read_file(&file, path.ptr) == 0) {
+		awm_crlf_to_lf(&file);
+		if (awm_migration_parse(&m, c->migration, file.ptr, file.size) == 0) {
+			const awm_buf *s = up ? &m.up : &m.down;
+
+			if (s->size == text->size && !memcmp(s->ptr, text->ptr, text->size))
+				line = up ? m.up_line : m.down_line;
+		}
+	}
+	awm_migration_release(&m);
+	awm_error_clear();
+	awm_buf_release(&path);
+	awm_buf_release(&file);
+	return line;
+}
+
+/*
+ * The last error, with "<file>:<n>:" (n counted from the section) made the
+ * line in the migration file where that is known.
+ */
+static char *file_message(awm_repo *repo, const awm_commit *c, const awm_buf *text, int up)
+{
+	const char *msg = awm_error_last(), *rest;
+	size_t n = c->migration ? strlen(c->migration) : 0;
+	long line;
+	char *end;
+	int first;
+
+	if (!n || strncmp(msg, c->migration, n) || msg[n] != ':' ||
+	    (line = strtol(msg + n + 1, &end, 10)) <= 0 || *end != ':')
+		return awm_strdup(msg);
+	rest = end;
+	first = section_line(repo, c, text, up);
+	return awm_printf_alloc("%s:%ld%s", c->migration, line + first - 1, rest);
+}
+
+/*
+ * The failure just reported, as a SCRIPT conflict of `c`; `text` is the
+ * section that ran (NULL: no script), `up` says which.
+ */
+static void script_conflict(awm_conflict_list *l, awm_repo *repo, const awm_commit *c,
+			    const char *what, const awm_buf *text, int up)
 {
 	awm_conflict *e = awm_conflict_add(l, AWM_CONFLICT_SCRIPT);
+	char *msg = text ? file_message(repo, c, text, up) : awm_strdup(awm_error_last());
 
-	e->message = what ? awm_printf_alloc("%s: %s", what, awm_error_last()) :
-			    awm_strdup(awm_error_last());
+	e->message = what ? awm_printf_alloc("%s: %s", what, msg) : awm_strdup(msg);
+	free(msg);
 	e->ours_commit = c->oid;
 	e->our_file = c->migration ? awm_strdup(c->migration) : NULL;
 	awm_error_clear();
@@ -533,7 +586,7 @@ static int run_sql(job *j)
 	goto done;
 failed:
 	j->r->lost |= lost;
-	script_conflict(&j->out->conflicts, j->c, NULL);
+	script_conflict(&j->out->conflicts, j->r->repo, j->c, NULL, &j->up, 1);
 	rc = AWM_ECONFLICT;
 done:
 	awm_data_rows_free(want);
@@ -574,7 +627,7 @@ static int run_data(job *j)
 		}
 	}
 	if (rc < 0) {
-		script_conflict(&j->out->conflicts, j->c, NULL);
+		script_conflict(&j->out->conflicts, j->r->repo, j->c, NULL, NULL, 1);
 		rc = AWM_ECONFLICT;
 	}
 	return rc;
@@ -591,7 +644,8 @@ static int check_down(job *j)
 		return rc;
 	rc = awm_sqlite_run_script(j->r->db, j->down.ptr, j->file, 1);
 	if (rc < 0)
-		script_conflict(&j->out->conflicts, j->c, "the down section fails on the new base");
+		script_conflict(&j->out->conflicts, j->r->repo, j->c,
+				"the down section fails on the new base", &j->down, 0);
 	if (awm_sqlite_exec(j->r->db, "ROLLBACK TO awm_down_check") < 0 ||
 	    awm_sqlite_exec(j->r->db, "RELEASE awm_down_check") < 0)
 		j->r->lost = 1;
@@ -692,7 +746,7 @@ static int replay(job *j)
 	/* A data migration's up SQL shapes the tables its changeset is for. */
 	if (j->c->kind != AWM_KIND_SQL && j->up.size &&
 	    (rc = awm_sqlite_run_script(j->r->db, j->up.ptr, j->file, 1)) < 0) {
-		script_conflict(&j->out->conflicts, j->c, NULL);
+		script_conflict(&j->out->conflicts, j->r->repo, j->c, NULL, &j->up, 1);
 		return AWM_ECONFLICT;
 	}
 	if ((rc = check_data(j)) < 0)
