@@ -69,12 +69,13 @@ int awm_data_check_has_rows(const awm_data_check *dc);
 /*
  * Settle the conflicts with `strategy` (NONE settles only identical
  * changes): `out` gets the changeset to apply on the checked database in
- * place of `cs`, and each settled entry its resolution.  AWM_ECONFLICT,
+ * place of `cs`, and each settled entry its resolution, which calls the
+ * other side `labels->theirs` (NULL labels: "upstream").  AWM_ECONFLICT,
  * with `out` empty, when some entry stays unsettled: any real conflict
  * without a strategy, and with `ours` a CONSTRAINT or FOREIGN_KEY one.
  */
 int awm_data_resolve(awm_buf *out, awm_data_check *dc, const void *cs, size_t len,
-		     awm_strategy strategy);
+		     awm_strategy strategy, const awm_conflict_labels *labels);
 
 /* The conflicting rows as `db` holds them now. */
 typedef struct awm_data_rows awm_data_rows;

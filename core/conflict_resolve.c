@@ -24,21 +24,39 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void settle(awm_data_check *dc, const dc_row *d, const char *fmt_what, int which)
+/*
+ * Each entry of row `d` gets `what`: "%T" there is the other side's name,
+ * "%V" the value kept (`which`: 0 ours, 1 theirs, 2 none).
+ */
+static void settle(awm_data_check *dc, const dc_row *d, const char *what, int which,
+		   const char *theirs)
 {
 	size_t i;
+	const char *p;
 
 	for (i = d->first; i < d->first + d->n; i++) {
 		awm_conflict *c = &dc->conflicts.items[i];
-		const char *v = which == 0 ? c->ours : c->theirs;
+		const char *v = which == 0 ? c->ours : which == 1 ? c->theirs : NULL;
+		awm_buf b = AWM_BUF_INIT;
 
+		for (p = what; *p; p++) {
+			if (p[0] == '%' && p[1] == 'T') {
+				awm_buf_puts(&b, theirs);
+				p++;
+			} else if (p[0] == '%' && p[1] == 'V') {
+				awm_buf_puts(&b, v ? v : "");
+				p++;
+			} else {
+				awm_buf_putc(&b, *p);
+			}
+		}
 		free(c->resolution);
-		c->resolution = awm_printf_alloc(fmt_what, v ? v : "");
+		c->resolution = awm_buf_detach(&b);
 	}
 }
 
 /* Choose for every row; 0 when all are settled. */
-static int decide(awm_data_check *dc, awm_strategy s)
+static int decide(awm_data_check *dc, awm_strategy s, const char *theirs)
 {
 	size_t i;
 	int unsettled = 0;
@@ -62,29 +80,29 @@ static int decide(awm_data_check *dc, awm_strategy s)
 		case SQLITE_CHANGESET_DATA:
 			if (d->op == SQLITE_UPDATE) {
 				d->decision = s == AWM_STRATEGY_OURS ? DC_OMIT : DC_REPLACE;
-				settle(dc, d, s == AWM_STRATEGY_OURS ? "kept ours: %s" :
-				       "kept upstream's %s", s == AWM_STRATEGY_OURS ? 0 : 1);
+				settle(dc, d, s == AWM_STRATEGY_OURS ? "kept ours: %V" :
+				       "kept %T's %V", s == AWM_STRATEGY_OURS ? 0 : 1, theirs);
 			} else {
 				d->decision = s == AWM_STRATEGY_OURS ? DC_KEEP : DC_DROP;
-				settle(dc, d, s == AWM_STRATEGY_OURS ? "deleted the row (ours)%s" :
-				       "kept upstream's row, not deleted%s", 2);
+				settle(dc, d, s == AWM_STRATEGY_OURS ? "deleted the row (ours)" :
+				       "kept %T's row, not deleted", 2, theirs);
 			}
 			break;
 		case SQLITE_CHANGESET_NOTFOUND:
 			d->decision = DC_DROP;
 			settle(dc, d, s == AWM_STRATEGY_OURS ?
 			       "the row stays deleted: an update cannot bring back its other "
-			       "values%s" : "kept upstream's deletion%s", 2);
+			       "values" : "kept %T's deletion", 2, theirs);
 			break;
 		case SQLITE_CHANGESET_CONFLICT:
 			d->decision = s == AWM_STRATEGY_OURS ? DC_OMIT : DC_REPLACE;
-			settle(dc, d, s == AWM_STRATEGY_OURS ? "kept ours: %s" :
-			       "kept upstream's %s", s == AWM_STRATEGY_OURS ? 0 : 1);
+			settle(dc, d, s == AWM_STRATEGY_OURS ? "kept ours: %V" :
+			       "kept %T's %V", s == AWM_STRATEGY_OURS ? 0 : 1, theirs);
 			break;
 		default:   /* CONSTRAINT: only leaving ours out settles it */
 			if (s == AWM_STRATEGY_THEIRS) {
 				d->decision = DC_DROP;
-				settle(dc, d, "left our change out%s", 2);
+				settle(dc, d, "left our change out", 2, theirs);
 			} else {
 				unsettled = 1;
 			}
@@ -328,7 +346,7 @@ static int drop_rows(awm_buf *out, const void *cs, size_t len, struct data_rows 
 }
 
 int awm_data_resolve(awm_buf *out, awm_data_check *dc, const void *cs, size_t len,
-		     awm_strategy strategy)
+		     awm_strategy strategy, const awm_conflict_labels *labels)
 {
 	sqlite3_rebaser *rb = NULL;
 	void *buffer = NULL, *rebased = NULL;
@@ -340,7 +358,7 @@ int awm_data_resolve(awm_buf *out, awm_data_check *dc, const void *cs, size_t le
 		awm_buf_put(out, cs, len);
 		return 0;
 	}
-	if (decide(dc, strategy)) {
+	if (decide(dc, strategy, labels && labels->theirs ? labels->theirs : "upstream")) {
 		for (i = 0; i < dc->conflicts.nr; i++) {
 			free(dc->conflicts.items[i].resolution);
 			dc->conflicts.items[i].resolution = NULL;

@@ -754,7 +754,8 @@ static int replay(job *j)
 	/* Schema conflicts stop it whatever the strategy; data ones are listed too. */
 	rc = j->out->conflicts.nr ? AWM_ECONFLICT : 0;
 	if (rc == 0 && j->cs.size)
-		rc = awm_data_resolve(&j->settled, &j->dc, j->cs.ptr, j->cs.size, j->o->strategy);
+		rc = awm_data_resolve(&j->settled, &j->dc, j->cs.ptr, j->cs.size, j->o->strategy,
+				      &j->r->labels);
 	/* Settled or not, the data conflicts are part of the report. */
 	awm_conflict_list_take(&j->out->conflicts, &j->dc.conflicts);
 	if (rc < 0)

@@ -4,6 +4,7 @@
  * with the checks of a rebase.
  */
 #include "core/revert.h"
+#include "core/cswrite.h"
 #include "core/error.h"
 #include "core/git.h"
 #include "core/rebase_state.h"
@@ -52,6 +53,53 @@ static int invert(awm_buf *out, const awm_buf *cs)
 	return 0;
 }
 
+/*
+ * `cs` without the changes to tables that `keep` lacks: rows of a table
+ * the down section drops need no undoing, and a script that changes rows
+ * of a table and then drops it cannot be recorded.
+ */
+static int only_tables_of(awm_buf *out, const awm_buf *cs, const awm_schema *keep)
+{
+	sqlite3_changeset_iter *it = NULL;
+	const char *last = NULL;
+	int rc, i;
+
+	awm_buf_clear(out);
+	if (!cs->size)
+		return 0;
+	rc = sqlite3changeset_start(&it, (int)cs->size, cs->ptr);
+	while (rc == SQLITE_OK && sqlite3changeset_next(it) == SQLITE_ROW) {
+		const char *tab;
+		unsigned char *pk;
+		int ncol, op, ind, npk;
+
+		sqlite3changeset_op(it, &tab, &ncol, &op, &ind);
+		if (!awm_schema_find(keep, "table", tab))
+			continue;
+		if (!last || strcmp(last, tab)) {
+			sqlite3changeset_pk(it, &pk, &npk);
+			awm_cs_table(out, tab, ncol, pk);
+			last = tab;
+		}
+		awm_cs_change(out, op);
+		for (i = 0; i < ncol && op != SQLITE_INSERT; i++) {
+			sqlite3_value *v = NULL;
+
+			sqlite3changeset_old(it, i, &v);
+			awm_cs_value(out, v);
+		}
+		for (i = 0; i < ncol && op != SQLITE_DELETE; i++) {
+			sqlite3_value *v = NULL;
+
+			sqlite3changeset_new(it, i, &v);
+			awm_cs_value(out, v);
+		}
+	}
+	if (it && (rc = sqlite3changeset_finalize(it)) != SQLITE_OK)
+		return awm_sqlite_error(NULL, rc, "cannot read the changeset");
+	return 0;
+}
+
 typedef struct undo {
 	awm_commit *r;               /* the revert, not stored */
 	awm_migration sections;      /* its up and down, when it is SQL */
@@ -86,9 +134,23 @@ static int build(undo *u, awm_revert_result *out, awm_repo *repo, sqlite3 *db,
 		}
 		out->how = "its inverted changeset";
 	} else if (c->has_down) {
+		awm_schema *before = NULL;
+		awm_buf rows = AWM_BUF_INIT;
+
 		/* Rows back first, then the schema: as a rollback undoes it. */
 		out->how = "its inverted changeset, then its down section";
-		if ((rc = awm_sql_from_changeset(&down, u->inverse.ptr, u->inverse.size, db)) < 0 ||
+		if (awm_oid_equal(parent_schema, &c->schema) ||
+		    (rc = awm_schema_read(&before, repo->odb, parent_schema)) < 0)
+			before = NULL;
+		awm_error_clear();
+		rc = before ? only_tables_of(&rows, &u->inverse, before) : 0;
+		if (rc == 0 && !before)
+			awm_buf_put(&rows, u->inverse.ptr, u->inverse.size);
+		if (rc == 0)
+			rc = awm_sql_from_changeset(&down, rows.ptr, rows.size, db);
+		awm_schema_free(before);
+		awm_buf_release(&rows);
+		if (rc < 0 ||
 		    (rc = read_text(&down, repo, &c->down, AWM_OBJ_BLOB)) < 0 ||
 		    (c->has_up && (rc = read_text(&up, repo, &c->up, AWM_OBJ_BLOB)) < 0) ||
 		    (rc = awm_sql_from_changeset(&up, u->cs.ptr, u->cs.size, db)) < 0)
