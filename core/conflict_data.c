@@ -428,7 +428,28 @@ static int touched(const dc_row *d, const void *effect, size_t len)
 	return found;
 }
 
-int awm_data_check_filter(awm_data_check *dc, sqlite3 *db, const void *effect, size_t len)
+void awm_data_row_key(awm_buf *out, sqlite3_changeset_iter *it)
+{
+	const char *tab;
+	unsigned char *pk;
+	int ncol, op, ind, npk, i;
+	sqlite3_value **v;
+
+	sqlite3changeset_op(it, &tab, &ncol, &op, &ind);
+	sqlite3changeset_pk(it, &pk, &npk);
+	v = awm_calloc((size_t)(ncol > 0 ? ncol : 1), sizeof(*v));
+	for (i = 0; i < ncol; i++) {
+		if (op == SQLITE_INSERT)
+			sqlite3changeset_new(it, i, &v[i]);
+		else
+			sqlite3changeset_old(it, i, &v[i]);
+	}
+	dc_match_key(out, tab, ncol, pk, v);
+	free(v);   /* the values are the iterator's */
+}
+
+int awm_data_check_filter(awm_data_check *dc, sqlite3 *db, const void *effect, size_t len,
+			  awm_data_theirs_cb theirs, void *payload)
 {
 	awm_conflict_list keep;
 	size_t i, j, nr = 0;
@@ -447,7 +468,8 @@ int awm_data_check_filter(awm_data_check *dc, sqlite3 *db, const void *effect, s
 	for (i = 0; i < dc->rows->nr; i++) {
 		dc_row *d = &dc->rows->v[i];
 
-		if (d->type == SQLITE_CHANGESET_NOTFOUND || touched(d, effect, len)) {
+		if ((!theirs || theirs(payload, &d->match)) &&
+		    (d->type == SQLITE_CHANGESET_NOTFOUND || touched(d, effect, len))) {
 			dc->rows->v[nr++] = *d;
 			continue;
 		}

@@ -55,13 +55,25 @@ int awm_data_check_run(awm_data_check *out, sqlite3 *db, const void *cs, size_t 
 		       const awm_schema *recorded, const awm_oid *commit, const char *file);
 
 /*
- * For a SQL migration, whose script decides what it does: keep only the
- * conflicts on rows that the script, run again on the new base, changes
- * too (`effect` is that run's changeset), and those on rows the other
- * side deleted.  A row both sides inserted under the same generated key
- * is then no conflict when the script's insert got another key.
+ * The key of the change an iterator is at, as the check matches rows:
+ * the table's name, then the key values in the changeset encoding.
  */
-int awm_data_check_filter(awm_data_check *dc, sqlite3 *db, const void *effect, size_t len);
+void awm_data_row_key(awm_buf *out, sqlite3_changeset_iter *it);
+
+/* Whether the other side changed the row with key `key` (awm_data_row_key). */
+typedef int (*awm_data_theirs_cb)(void *payload, const awm_buf *key);
+
+/*
+ * For a SQL migration, whose script decides what it does: keep only the
+ * conflicts on rows the other side changed (`theirs`, NULL: any), and of
+ * those the ones on rows the script, run again on the new base, changes
+ * too (`effect` is that run's changeset) or that the other side deleted.
+ * A row both sides inserted under the same generated key is then no
+ * conflict when the script's insert got another key, and neither is a row
+ * that only an earlier replayed commit of ours put there.
+ */
+int awm_data_check_filter(awm_data_check *dc, sqlite3 *db, const void *effect, size_t len,
+			  awm_data_theirs_cb theirs, void *payload);
 
 /* 1 when the check found rows on which both sides made changes. */
 int awm_data_check_has_rows(const awm_data_check *dc);

@@ -156,7 +156,7 @@ int awm_merge(awm_merge_result *out, awm_repo *repo, const awm_merge_opts *o)
 	    (rc = awm_replayer_new(&rp, repo, db, &out->old_head, NULL, &who)) < 0)
 		goto done;
 	db = NULL;   /* the replayer has it */
-	awm_replayer_set_theirs(rp, &side.touches);
+	awm_replayer_set_theirs(rp, &side);
 	awm_replayer_set_labels(rp, &out->labels);
 	if ((rc = play(out, rp, repo, &side, o->rev, &out->old_head)) < 0 ||
 	    (rc = write_merge(&out->new_head, repo, awm_replayer_db(rp), &out->old_head, o->rev,

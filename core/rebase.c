@@ -112,7 +112,7 @@ static int open_replayer(seq *s, sqlite3 *db)
 		sqlite3_close(db);
 		return rc;
 	}
-	awm_replayer_set_theirs(s->rp, &s->theirs.touches);
+	awm_replayer_set_theirs(s->rp, &s->theirs);
 	awm_replayer_set_labels(s->rp, &s->out->labels);
 	return 0;
 }

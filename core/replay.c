@@ -30,7 +30,7 @@ struct awm_replayer {
 	awm_signature who;
 	awm_oid tip, schema, empty_schema;
 	int has_tip, lost;
-	const awm_schema_touches *theirs;
+	const awm_side *theirs;
 	awm_conflict_labels labels;
 	struct { awm_oid oid; awm_schema *s; } cache[SCHEMA_CACHE];
 	size_t cache_next;
@@ -99,6 +99,7 @@ void awm_side_release(awm_side *side)
 	size_t i;
 
 	awm_schema_touches_release(&side->touches);
+	awm_oidset_release(&side->rows);
 	for (i = 0; i < side->nmigs; i++)
 		free(side->migs[i].path);
 	free(side->migs);
@@ -114,6 +115,36 @@ static int side_schema(awm_schema **out, awm_repo *repo, const awm_oid *oid, con
 	return awm_schema_read(out, repo->odb, oid);
 }
 
+static void row_hash(awm_oid *out, const awm_buf *key)
+{
+	awm_oid_hash(out, AWM_OBJ_BLOB, key->ptr, key->size);
+}
+
+/* Note every row a changeset of theirs changes. */
+static int side_rows(awm_side *side, awm_repo *repo, const awm_oid *changeset)
+{
+	sqlite3_changeset_iter *it = NULL;
+	awm_buf key = AWM_BUF_INIT;
+	awm_object *cs;
+	int rc;
+
+	if ((rc = awm_odb_read_typed(&cs, repo->odb, changeset, AWM_OBJ_CHANGESET)) < 0)
+		return rc;
+	rc = sqlite3changeset_start(&it, (int)cs->size, cs->data);
+	while (rc == SQLITE_OK && sqlite3changeset_next(it) == SQLITE_ROW) {
+		awm_oid h;
+
+		awm_data_row_key(&key, it);
+		row_hash(&h, &key);
+		awm_oidset_add(&side->rows, &h);
+	}
+	if (it)
+		sqlite3changeset_finalize(it);
+	awm_object_free(cs);
+	awm_buf_release(&key);
+	return 0;
+}
+
 static int side_commit(awm_side *side, awm_repo *repo, const awm_commit *c, const awm_oid *empty)
 {
 	awm_schema *from = NULL, *to = NULL;
@@ -121,6 +152,8 @@ static int side_commit(awm_side *side, awm_repo *repo, const awm_commit *c, cons
 	awm_oid before = *empty;
 	int rc = 0;
 
+	if (c->has_changeset && (rc = side_rows(side, repo, &c->changeset)) < 0)
+		return rc;
 	if (c->migration) {
 		awm_side_mig *m;
 
@@ -205,7 +238,7 @@ int awm_side_has_migration(const awm_side *side, const awm_commit *c, const awm_
 	return 0;
 }
 
-void awm_replayer_set_theirs(awm_replayer *r, const awm_schema_touches *theirs)
+void awm_replayer_set_theirs(awm_replayer *r, const awm_side *theirs)
 {
 	r->theirs = theirs;
 }
@@ -408,7 +441,7 @@ static int check_schema(job *j)
 	if ((rc = schema_load(&from, j->r, &pschema)) == 0 &&
 	    (rc = schema_load(&to, j->r, &j->c->schema)) == 0) {
 		awm_schema_touches_add(&ours, from, to, &j->c->oid, j->c->migration);
-		awm_schema_touches_conflicts(&j->out->conflicts, &ours, j->r->theirs);
+		awm_schema_touches_conflicts(&j->out->conflicts, &ours, &j->r->theirs->touches);
 	}
 	awm_schema_free(from);
 	awm_schema_free(to);
@@ -422,6 +455,15 @@ static int check_schema(job *j)
  * a savepoint to see, then is rolled back.  A script that fails here fails
  * again when it runs for real, which reports it.
  */
+static int theirs_changed(void *payload, const awm_buf *key)
+{
+	const awm_side *side = payload;
+	awm_oid h;
+
+	row_hash(&h, key);
+	return awm_oidset_contains(&side->rows, &h);
+}
+
 static int filter_by_effect(job *j)
 {
 	awm_capture cap;
@@ -433,7 +475,9 @@ static int filter_by_effect(job *j)
 		return rc;
 	rc = awm_capture_script_savepoint(&cap, &lost, j->r->db, j->up.ptr, j->file, 1);
 	if (rc == 0)
-		rc = awm_data_check_filter(&j->dc, j->r->db, cap.changeset.ptr, cap.changeset.size);
+		rc = awm_data_check_filter(&j->dc, j->r->db, cap.changeset.ptr, cap.changeset.size,
+					   j->r->theirs ? theirs_changed : NULL,
+					   (void *)j->r->theirs);
 	else
 		awm_error_clear();
 	awm_capture_release(&cap);

@@ -33,6 +33,7 @@
 #include "core/migration.h"
 #include "core/repo.h"
 #include "objects/commit.h"
+#include "objects/oidset.h"
 #include "objects/packwriter.h"
 
 typedef struct awm_replayer awm_replayer;
@@ -48,8 +49,8 @@ void awm_replayer_free(awm_replayer *r);
 
 /*
  * The other side: the commits of `tip` that `hide` lacks (NULL: all of
- * them), what they did to the schema and the migration files they
- * recorded.
+ * them), what they did to the schema, the rows their changesets changed,
+ * and the migration files they recorded.
  */
 typedef struct awm_side_mig {
 	char *path;
@@ -61,6 +62,7 @@ typedef struct awm_side {
 	awm_schema_touches touches;
 	awm_side_mig *migs;
 	size_t nmigs, amigs;
+	awm_oidset rows;           /* the rows their changesets changed, by key hash */
 } awm_side;
 
 int awm_side_load(awm_side *out, awm_repo *repo, const awm_oid *tip, const awm_oid *hide);
@@ -75,8 +77,8 @@ void awm_side_release(awm_side *side);
 int awm_side_has_migration(const awm_side *side, const awm_commit *c, const awm_oid *up,
 			   int has_up, int same_conflicts, awm_conflict_list *list);
 
-/* The other side's schema changes (borrowed; must outlive the replays). */
-void awm_replayer_set_theirs(awm_replayer *r, const awm_schema_touches *theirs);
+/* The other side (borrowed; must outlive the replays). */
+void awm_replayer_set_theirs(awm_replayer *r, const awm_side *theirs);
 
 /* Labels for messages: e.g. the other side is "upstream" or "HEAD". */
 void awm_replayer_set_labels(awm_replayer *r, const awm_conflict_labels *labels);

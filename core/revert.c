@@ -283,7 +283,7 @@ int awm_revert(awm_revert_result *out, awm_repo *repo, const awm_oid *rev, const
 	    (rc = awm_replayer_new(&rp, repo, db, &out->old_head, pw, &who)) < 0)
 		goto done;
 	db = NULL;
-	awm_replayer_set_theirs(rp, &side.touches);
+	awm_replayer_set_theirs(rp, &side);
 	awm_replayer_set_labels(rp, &out->labels);
 	memset(&opts, 0, sizeof(opts));
 	opts.sections = u.has_sections ? &u.sections : NULL;
