@@ -80,7 +80,7 @@ static int take_lock(seq *s)
 	awm_repo_path(&path, s->repo, "rebase");
 	rc = awm_lockfile_acquire(&s->lock, path.ptr, 0);
 	if (rc == AWM_ELOCKED)
-		awm_error_set(AWM_ELOCKED, "another rebase, cherry-pick or merge is running in '%s'",
+		awm_error_set(AWM_ELOCKED, "another rebase or cherry-pick is running in '%s'",
 			      s->repo->dir);
 	awm_buf_release(&path);
 	return rc;
