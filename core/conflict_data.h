@@ -89,6 +89,13 @@ int awm_data_check_has_rows(const awm_data_check *dc);
 int awm_data_resolve(awm_buf *out, awm_data_check *dc, const void *cs, size_t len,
 		     awm_strategy strategy, const awm_conflict_labels *labels);
 
+/*
+ * Apply a settled changeset only to see what it makes of the conflicting
+ * rows: changes that still conflict (to rows the check set aside) are
+ * skipped.  Triggers are off, as for any changeset awm applies.
+ */
+int awm_data_apply_settled(sqlite3 *db, const void *cs, size_t len);
+
 /* The conflicting rows as `db` holds them now. */
 typedef struct awm_data_rows awm_data_rows;
 int awm_data_rows_read(awm_data_rows **out, const awm_data_check *dc, sqlite3 *db);

@@ -389,6 +389,26 @@ done:
 	return rc;
 }
 
+static int skip_conflict(void *ctx, int type, sqlite3_changeset_iter *it)
+{
+	(void)ctx; (void)type; (void)it;
+	return SQLITE_CHANGESET_OMIT;
+}
+
+int awm_data_apply_settled(sqlite3 *db, const void *cs, size_t len)
+{
+	int rc, triggers = 1;
+
+	if (!len)
+		return 0;
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, -1, &triggers);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+	rc = sqlite3changeset_apply_v2(db, (int)len, (void *)cs, NULL, skip_conflict, NULL, NULL,
+				       NULL, SQLITE_CHANGESETAPPLY_NOSAVEPOINT);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, triggers, NULL);
+	return rc == SQLITE_OK ? 0 : awm_sqlite_error(db, rc, "cannot apply the settled changeset");
+}
+
 /* ---- the conflicting rows of a database ---- */
 
 typedef struct row_state {

@@ -449,12 +449,7 @@ static int check_schema(job *j)
 	return rc;
 }
 
-/*
- * A SQL migration's conflicts count where its script, run again on the
- * new base, still writes (awm_data_check_filter): the script runs once in
- * a savepoint to see, then is rolled back.  A script that fails here fails
- * again when it runs for real, which reports it.
- */
+/* awm_data_theirs_cb: did the other side's changesets change this row? */
 static int theirs_changed(void *payload, const awm_buf *key)
 {
 	const awm_side *side = payload;
@@ -464,6 +459,13 @@ static int theirs_changed(void *payload, const awm_buf *key)
 	return awm_oidset_contains(&side->rows, &h);
 }
 
+/*
+ * A SQL migration's conflicts count where its script, run again on the
+ * new base, still writes, and on rows the other side changed
+ * (awm_data_check_filter): the script runs once in a savepoint to see,
+ * then is rolled back.  A script that fails here fails again when it runs
+ * for real, which reports it.
+ */
 static int filter_by_effect(job *j)
 {
 	awm_capture cap;
@@ -543,8 +545,8 @@ static int settle_sql(job *j, awm_data_rows **want)
 		return 0;
 	if ((rc = awm_sqlite_exec(j->r->db, "SAVEPOINT awm_settle")) < 0)
 		return rc;
-	rc = awm_changeset_apply(j->r->db, j->settled.ptr, j->settled.size, 0,
-				 "the settled changeset");
+	/* Rows the check set aside (the script writes elsewhere) may clash: skipped. */
+	rc = awm_data_apply_settled(j->r->db, j->settled.ptr, j->settled.size);
 	if (rc == 0)
 		rc = awm_data_rows_read(want, &j->dc, j->r->db);
 	awm_sqlite_exec(j->r->db, "ROLLBACK TO awm_settle");
@@ -841,6 +843,8 @@ int awm_replayer_apply(awm_replay_out *out, awm_replayer *r, const awm_commit *c
 	if ((rc = awm_sqlite_exec(r->db, "SAVEPOINT awm_replay")) < 0)
 		goto done;
 	rc = replay(&j);
+	if (rc == AWM_ECONFLICT && !awm_conflict_unresolved(&out->conflicts))
+		script_conflict(&out->conflicts, r->repo, c, NULL, NULL, 1);   /* never silent */
 	if (rc == 0 && awm_sqlite_exec(r->db, "RELEASE awm_replay") < 0)
 		rc = awm_error_code();
 	if (rc < 0 && (awm_sqlite_exec(r->db, "ROLLBACK TO awm_replay") < 0 ||

@@ -104,4 +104,16 @@ test_expect_success 'rows inserted with the same explicit key clash' '
 	test "$(sqlite3 k.db "SELECT name, price FROM items WHERE id = 9")" = "up|1"
 '
 
+test_expect_success 'a strategy beside rows inserted under generated keys' '
+	awm branch gen-up upstream && awm branch gen "$(cat old)~1" &&
+	on_side gen-up 10_gen "INSERT INTO items (name) VALUES ('"'up'"');" &&
+	on_side gen 11_gen "INSERT INTO items (name) VALUES ('"'ours'"');
+UPDATE items SET price = 50 WHERE id = 1;" &&
+	awm rebase --strategy theirs gen-up >out &&
+	test_grep "kept upstream.s 70" out &&
+	rm -f g.db && awm checkout --db g.db gen >/dev/null &&
+	test "$(sqlite3 g.db "SELECT id, name, price FROM items WHERE id = 1 OR id > 3" | tr "\n" " ")" = \
+		"1|a|70 4|up| 5|ours| "
+'
+
 test_done
