@@ -139,6 +139,8 @@ typedef struct table_verdict {
 typedef struct check_ctx {
 	sqlite3 *db;
 	const awm_schema *recorded;
+	awm_data_layout_cb layout;
+	void *payload;
 	awm_data_check *out;
 	table_verdict *tables;
 	size_t ntables, atables;
@@ -146,7 +148,7 @@ typedef struct check_ctx {
 } check_ctx;
 
 /* The recorded column names must start the table's column names in `db`. */
-static int layout_matches(sqlite3 *db, const awm_schema *recorded, const char *table)
+int awm_data_layout_matches(sqlite3 *db, const awm_schema *recorded, const char *table)
 {
 	const awm_schema_entry *e = recorded ? awm_schema_find(recorded, "table", table) : NULL;
 	awm_sql_table t;
@@ -180,7 +182,8 @@ static int filter(void *ctx, const char *table)
 			return x->tables[i].ok;
 	AWM_ARRAY_GROW(x->tables, x->ntables + 1, x->atables);
 	x->tables[x->ntables].name = awm_strdup(table);
-	x->tables[x->ntables].ok = layout_matches(x->db, x->recorded, table);
+	x->tables[x->ntables].ok = x->layout ? x->layout(x->payload, table) :
+				   awm_data_layout_matches(x->db, x->recorded, table);
 	if (!x->tables[x->ntables].ok) {
 		x->out->unchecked = awm_realloc(x->out->unchecked,
 						(x->out->nunchecked + 1) * sizeof(char *));
@@ -346,6 +349,13 @@ static void describe(awm_data_check *out, dc_row *d, sqlite3 *db, const awm_oid 
 int awm_data_check_run(awm_data_check *out, sqlite3 *db, const void *cs, size_t len,
 		       const awm_schema *recorded, const awm_oid *commit, const char *file)
 {
+	return awm_data_check_run_ex(out, db, cs, len, recorded, commit, file, NULL, NULL);
+}
+
+int awm_data_check_run_ex(awm_data_check *out, sqlite3 *db, const void *cs, size_t len,
+			  const awm_schema *recorded, const awm_oid *commit, const char *file,
+			  awm_data_layout_cb layout, void *payload)
+{
 	check_ctx x;
 	size_t i;
 	int rc, triggers = 1;
@@ -362,6 +372,8 @@ int awm_data_check_run(awm_data_check *out, sqlite3 *db, const void *cs, size_t 
 	memset(&x, 0, sizeof(x));
 	x.db = db;
 	x.recorded = recorded;
+	x.layout = layout;
+	x.payload = payload;
 	x.out = out;
 	if ((rc = awm_sqlite_exec(db, "SAVEPOINT awm_data_check")) < 0)
 		return rc;

@@ -55,6 +55,22 @@ int awm_data_check_run(awm_data_check *out, sqlite3 *db, const void *cs, size_t 
 		       const awm_schema *recorded, const awm_oid *commit, const char *file);
 
 /*
+ * 1 when the table's columns in `db` begin with those `recorded` has for
+ * it, so a changeset recorded there addresses the right columns.
+ */
+int awm_data_layout_matches(sqlite3 *db, const awm_schema *recorded, const char *table);
+
+/*
+ * awm_data_check_run with the layout verdicts from `layout` (NULL: the
+ * function above), for a caller that checks many changesets against one
+ * schema and remembers them.
+ */
+typedef int (*awm_data_layout_cb)(void *payload, const char *table);
+int awm_data_check_run_ex(awm_data_check *out, sqlite3 *db, const void *cs, size_t len,
+			  const awm_schema *recorded, const awm_oid *commit, const char *file,
+			  awm_data_layout_cb layout, void *payload);
+
+/*
  * The key of the change an iterator is at, as the check matches rows:
  * the table's name, then the key values in the changeset encoding.
  */

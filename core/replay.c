@@ -15,6 +15,7 @@
 #include "core/sqlite.h"
 #include "core/sqlite_schema.h"
 #include "core/walk.h"
+#include "objects/oidmap.h"
 #include "objects/schema.h"
 
 #include <stdio.h>
@@ -34,6 +35,15 @@ struct awm_replayer {
 	awm_conflict_labels labels;
 	struct { awm_oid oid; awm_schema *s; } cache[SCHEMA_CACHE];
 	size_t cache_next;
+	awm_oid last_old, last_old_schema;   /* the commit replayed last, as it was */
+	int has_last;
+	/* Layout verdicts, valid for one recorded schema and one database schema. */
+	awm_oid layout_schema;
+	int layout_version;
+	const awm_schema *layout_recorded;
+	char **layout_tables;
+	int *layout_ok;
+	size_t nlayout;
 };
 
 void awm_replay_out_release(awm_replay_out *o)
@@ -81,12 +91,26 @@ int awm_replayer_new(awm_replayer **out, awm_repo *repo, sqlite3 *db, const awm_
 	return 0;
 }
 
+static void layout_forget(awm_replayer *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nlayout; i++)
+		free(r->layout_tables[i]);
+	free(r->layout_tables);
+	free(r->layout_ok);
+	r->layout_tables = NULL;
+	r->layout_ok = NULL;
+	r->nlayout = 0;
+}
+
 void awm_replayer_free(awm_replayer *r)
 {
 	size_t i;
 
 	if (!r)
 		return;
+	layout_forget(r);
 	sqlite3_close(r->db);
 	awm_signature_release(&r->who);
 	for (i = 0; i < SCHEMA_CACHE; i++)
@@ -145,13 +169,45 @@ static int side_rows(awm_side *side, awm_repo *repo, const awm_oid *changeset)
 	return 0;
 }
 
-static int side_commit(awm_side *side, awm_repo *repo, const awm_commit *c, const awm_oid *empty)
+/* Schemas of the commits seen so far: most parents come just before. */
+typedef struct seen_schemas {
+	awm_oidmap map;
+	awm_oid *v;
+	size_t nr, alloc;
+} seen_schemas;
+
+static int parent_schema_of(awm_oid *out, seen_schemas *seen, awm_repo *repo,
+			    const awm_commit *c, const awm_oid *empty)
+{
+	awm_commit *p;
+	uint32_t idx;
+	int rc;
+
+	if (!c->nparents) {
+		*out = *empty;
+		return 0;
+	}
+	if (awm_oidmap_get(&seen->map, &c->parents[0], &idx)) {
+		*out = seen->v[idx];
+		return 0;
+	}
+	if ((rc = awm_commit_read(&p, repo->odb, &c->parents[0])) < 0)
+		return rc;
+	*out = p->schema;
+	awm_commit_free(p);
+	return 0;
+}
+
+static int side_commit(awm_side *side, awm_repo *repo, const awm_commit *c, const awm_oid *empty,
+		       seen_schemas *seen)
 {
 	awm_schema *from = NULL, *to = NULL;
-	awm_commit *p = NULL;
-	awm_oid before = *empty;
+	awm_oid before;
 	int rc = 0;
 
+	AWM_ARRAY_GROW(seen->v, seen->nr + 1, seen->alloc);
+	seen->v[seen->nr] = c->schema;
+	awm_oidmap_put(&seen->map, &c->oid, (uint32_t)seen->nr++);
 	if (c->has_changeset && (rc = side_rows(side, repo, &c->changeset)) < 0)
 		return rc;
 	if (c->migration) {
@@ -164,12 +220,8 @@ static int side_commit(awm_side *side, awm_repo *repo, const awm_commit *c, cons
 		m->has_up = c->has_up;
 		m->commit = c->oid;
 	}
-	if (c->nparents) {
-		if ((rc = awm_commit_read(&p, repo->odb, &c->parents[0])) < 0)
-			return rc;
-		before = p->schema;
-		awm_commit_free(p);
-	}
+	if ((rc = parent_schema_of(&before, seen, repo, c, empty)) < 0)
+		return rc;
 	if (awm_oid_equal(&before, &c->schema))
 		return 0;
 	if ((rc = side_schema(&from, repo, &before, empty)) == 0 &&
@@ -184,10 +236,12 @@ int awm_side_load(awm_side *out, awm_repo *repo, const awm_oid *tip, const awm_o
 {
 	awm_buf payload = AWM_BUF_INIT;
 	awm_oid *list = NULL, empty;
+	seen_schemas seen;
 	size_t n, i;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	memset(&seen, 0, sizeof(seen));
 	awm_schema_empty_payload(&payload, "sqlite");
 	awm_oid_hash(&empty, AWM_OBJ_SCHEMA, payload.ptr, payload.size);
 	awm_buf_release(&payload);
@@ -200,10 +254,12 @@ int awm_side_load(awm_side *out, awm_repo *repo, const awm_oid *tip, const awm_o
 		if ((rc = awm_commit_read(&c, repo->odb, &list[i])) < 0)
 			break;
 		if (c->nparents < 2)   /* a merge's sides are in the list */
-			rc = side_commit(out, repo, c, &empty);
+			rc = side_commit(out, repo, c, &empty, &seen);
 		awm_commit_free(c);
 	}
 	free(list);
+	awm_oidmap_release(&seen.map);
+	free(seen.v);
 	if (rc < 0)
 		awm_side_release(out);
 	return rc;
@@ -304,6 +360,7 @@ static int schema_version(sqlite3 *db)
 	return v;
 }
 
+/* The schema before `c`: mostly that of the commit replayed just before. */
 static int parent_schema(awm_oid *out, awm_replayer *r, const awm_commit *c)
 {
 	awm_commit *p;
@@ -311,6 +368,10 @@ static int parent_schema(awm_oid *out, awm_replayer *r, const awm_commit *c)
 
 	if (!c->nparents) {
 		*out = r->empty_schema;
+		return 0;
+	}
+	if (r->has_last && awm_oid_equal(&c->parents[0], &r->last_old)) {
+		*out = r->last_old_schema;
 		return 0;
 	}
 	if ((rc = awm_commit_read(&p, r->repo->odb, &c->parents[0])) < 0)
@@ -489,12 +550,56 @@ static int filter_by_effect(job *j)
 	return rc > 0 ? 0 : rc;
 }
 
+/* awm_data_layout_cb, remembering verdicts while neither schema changes. */
+static int layout_ok(void *payload, const char *table)
+{
+	awm_replayer *r = payload;
+	size_t i;
+	int ok;
+
+	for (i = 0; i < r->nlayout; i++)
+		if (!strcmp(r->layout_tables[i], table))
+			return r->layout_ok[i];
+	ok = awm_data_layout_matches(r->db, r->layout_recorded, table);
+	r->layout_tables = awm_realloc(r->layout_tables, (r->nlayout + 1) * sizeof(char *));
+	r->layout_ok = awm_realloc(r->layout_ok, (r->nlayout + 1) * sizeof(int));
+	r->layout_tables[r->nlayout] = awm_strdup(table);
+	r->layout_ok[r->nlayout++] = ok;
+	return ok;
+}
+
+/*
+ * Whether any row `cs` changes is one the other side changed.  A SQL
+ * migration's conflicts only count on such rows (awm_data_check_filter),
+ * so without one there is nothing to check: most commits of a rebase.
+ */
+static int touches_theirs(const awm_side *side, const awm_buf *cs)
+{
+	sqlite3_changeset_iter *it = NULL;
+	awm_buf key = AWM_BUF_INIT;
+	int found = 0;
+
+	if (sqlite3changeset_start(&it, (int)cs->size, cs->ptr) != SQLITE_OK)
+		return 1;
+	while (!found && sqlite3changeset_next(it) == SQLITE_ROW) {
+		awm_oid h;
+
+		awm_data_row_key(&key, it);
+		row_hash(&h, &key);
+		found = awm_oidset_contains(&side->rows, &h);
+	}
+	sqlite3changeset_finalize(it);
+	awm_buf_release(&key);
+	return found;
+}
+
 /* Step 2: the commit's recorded changeset against the new base. */
 static int check_data(job *j)
 {
 	const awm_schema *recorded;
+	const awm_oid *layout;
 	size_t i;
-	int rc;
+	int rc, version;
 
 	if (j->o->changeset)
 		awm_buf_put(&j->cs, j->o->changeset->ptr, j->o->changeset->size);
@@ -503,10 +608,20 @@ static int check_data(job *j)
 		return rc;
 	if (!j->cs.size || j->o->edited)
 		return 0;
-	if ((rc = schema_get(&recorded, j->r, j->o->layout ? j->o->layout : &j->c->schema)) < 0)
+	if (j->c->kind == AWM_KIND_SQL && j->r->theirs && !touches_theirs(j->r->theirs, &j->cs))
+		return 0;
+	layout = j->o->layout ? j->o->layout : &j->c->schema;
+	if ((rc = schema_get(&recorded, j->r, layout)) < 0)
 		return rc;
-	if ((rc = awm_data_check_run(&j->dc, j->r->db, j->cs.ptr, j->cs.size, recorded,
-				     &j->c->oid, j->c->migration)) < 0 ||
+	version = schema_version(j->r->db);
+	if (!awm_oid_equal(layout, &j->r->layout_schema) || version != j->r->layout_version) {
+		layout_forget(j->r);
+		j->r->layout_schema = *layout;
+		j->r->layout_version = version;
+	}
+	j->r->layout_recorded = recorded;
+	if ((rc = awm_data_check_run_ex(&j->dc, j->r->db, j->cs.ptr, j->cs.size, recorded,
+					&j->c->oid, j->c->migration, layout_ok, j->r)) < 0 ||
 	    (rc = filter_by_effect(j)) < 0)
 		return rc;
 	for (i = 0; i < j->dc.nunchecked; i++) {
@@ -850,6 +965,11 @@ int awm_replayer_apply(awm_replay_out *out, awm_replayer *r, const awm_commit *c
 	if (rc < 0 && (awm_sqlite_exec(r->db, "ROLLBACK TO awm_replay") < 0 ||
 		       awm_sqlite_exec(r->db, "RELEASE awm_replay") < 0))
 		r->lost = 1;
+	if (rc == 0 && !awm_oid_is_zero(&c->oid)) {
+		r->last_old = c->oid;
+		r->last_old_schema = c->schema;
+		r->has_last = 1;
+	}
 	if (rc == AWM_ECONFLICT) {
 		awm_error_set(AWM_ECONFLICT, "cannot replay %s (%s) onto %s: %zu conflict%s",
 			      awm_oid_short(&c->oid, 10).s, j.file,

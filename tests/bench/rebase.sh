@@ -12,11 +12,11 @@
 # second "#" line gives awm with the upstream tip's state cached, as after
 # a pull.  The results are checked to be equal first.  Target: ratio <= 2.
 #   tests/bench/rebase.sh            (builds build/ first)
-#   RUNS=5 COMMITS=1000 ROWS=100000 tests/bench/rebase.sh
+#   RUNS=11 COMMITS=1000 ROWS=100000 tests/bench/rebase.sh
 # The last line is: rebase: awm <t> s, sqlite3changeset_apply <t> s, ratio <r>
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
-RUNS=${RUNS:-5}
+RUNS=${RUNS:-11}
 COMMITS=${COMMITS:-1000}
 ROWS=${ROWS:-100000}
 "$top/scripts/build.sh" build -DCMAKE_BUILD_TYPE=RelWithDebInfo
@@ -93,15 +93,21 @@ python3 "$top/tests/cli/dbdump.py" ref.db >ref.dump
 cmp -s awm.dump ref.dump || { echo "awm and the reference disagree" >&2; exit 1; }
 [ "$("$awm" log --oneline | wc -l)" = $((2 * COMMITS + 1)) ]
 
-# timed <command>: wall seconds of one run.
+# timed <command>: "<wall>:<cpu>" seconds of one run (cpu: user + system).
 timed() {
 	python3 - "$@" <<'PY'
-import subprocess, sys, time
+import os, subprocess, sys, time
 t = time.perf_counter()
-subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
-print("%.4f" % (time.perf_counter() - t))
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, ru = os.wait4(p.pid, 0)
+if status:
+    sys.exit("%s failed" % sys.argv[1])
+print("%.4f:%.4f" % (time.perf_counter() - t, ru.ru_utime + ru.ru_stime))
 PY
 }
+
+wall() { for x in "$@"; do echo "${x%%:*}"; done; }
+cpu() { for x in "$@"; do echo "${x##*:}"; done; }
 
 median() {
 	printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
@@ -118,12 +124,16 @@ while [ $run -lt "$RUNS" ]; do
 	warm_t="$warm_t $(timed "$awm" rebase upstream)"
 	run=$((run + 1))
 done
-a=$(median $awm_t)
-r=$(median $ref_t)
-w=$(median $warm_t)
-echo "# $COMMITS local over $COMMITS upstream migrations of 30 rows each, $ROWS rows; medians of $RUNS runs"
+a=$(median $(wall $awm_t))
+r=$(median $(wall $ref_t))
+w=$(median $(wall $warm_t))
+ac=$(median $(cpu $awm_t))
+rc=$(median $(cpu $ref_t))
+echo "# $COMMITS local over $COMMITS upstream migrations of 30 rows each, $ROWS rows; medians of $RUNS runs (wall:cpu)"
 echo "# awm runs (s):$awm_t"
 echo "# reference runs (s):$ref_t"
-echo "# awm with the upstream tip's state cached (s):$warm_t; median $w"
+echo "# awm with the upstream tip's state cached (s):$warm_t; median wall $w"
+awk -v a="$ac" -v r="$rc" 'BEGIN {
+	printf "# cpu (user+sys): awm %.3f s, reference %.3f s, ratio %.2f\n", a, r, a / r }'
 awk -v a="$a" -v r="$r" 'BEGIN {
 	printf "rebase: awm %.3f s, sqlite3changeset_apply %.3f s, ratio %.2f\n", a, r, a / r }'
