@@ -239,12 +239,12 @@ def checkout(rev, cold):
 
 
 def check_strategies(i, case):
-    """A rebase with either strategy settles data conflicts; the history it
-    writes, replayed into a fresh database, gives what the rebase left."""
-    for strategy in ("theirs", "ours"):
+    """A rebase with a strategy (theirs and ours in turn, by case) settles
+    data conflicts; the history it writes, replayed into a fresh database,
+    gives what the rebase left."""
+    for strategy in (("theirs", "ours")[i % 2],):
         branch = "with-%s%d" % (strategy, i)
-        awm("branch", branch, "ours%d" % i)
-        awm("switch", branch)
+        awm("switch", "-c", branch, "ours%d" % i)
         p = awm("rebase", "--strategy", strategy, "up%d" % i, check=False)
         if p.returncode == 4:
             # Only a conflict no strategy settles may stop it.
