@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 void awm_rebase_result_release(awm_rebase_result *r)
 {
 	size_t i;
@@ -101,8 +100,10 @@ int rb_prepare(seq *s, sqlite3 *db)
 	if ((rc = awm_git_identity(&s->who, s->repo->root)) < 0 ||
 	    (rc = awm_packwriter_new(&s->pw, s->repo->odb, LOOSE_LIMIT, 0)) < 0 ||
 	    (rc = awm_side_load(&s->theirs, s->repo, &s->st.onto,
-				s->st.has_theirs_hide ? &s->st.theirs_hide : NULL)) < 0)
+				s->st.has_theirs_hide ? &s->st.theirs_hide : NULL)) < 0) {
+		sqlite3_close(db);
 		return rc;
+	}
 	return open_replayer(s, db);
 }
 
@@ -123,8 +124,8 @@ static int rewrite_file(seq *s, const awm_replay_out *ro)
 	rc = awm_fs_write_atomic(full.ptr, ro->file_text.ptr, ro->file_text.size, mode, 0);
 	if (rc == 0)
 		rb_note(s->out, awm_printf_alloc("'%s' got SQL that carries the --strategy choice; "
-					      "commit the file to git with your other changes",
-					      ro->file));
+					         "commit the file to git with your other changes",
+					         ro->file));
 	awm_buf_release(&full);
 	return rc;
 }
@@ -136,9 +137,9 @@ static void collect(seq *s, awm_replay_out *ro, const awm_commit *c)
 
 	for (i = 0; i < ro->nunchecked; i++)
 		rb_note(s->out, awm_printf_alloc("the rows %s changes in table '%s' were not checked "
-					      "for conflicts: the table's columns differ from "
-					      "when it was recorded; its script ran again",
-					      awm_oid_short(&c->oid, 10).s, ro->unchecked[i]));
+					         "for conflicts: the table's columns differ from "
+					         "when it was recorded; its script ran again",
+					         awm_oid_short(&c->oid, 10).s, ro->unchecked[i]));
 	awm_conflict_list_take(&s->out->conflicts, &ro->conflicts);
 }
 
@@ -272,8 +273,8 @@ int rb_run(seq *s, const awm_replay_opts *first)
 			s->out->skipped++;
 			s->st.skipped++;
 			rb_note(s->out, awm_printf_alloc("%s was dropped: %s already has migration '%s'",
-						      awm_oid_short(&c->oid, 10).s,
-						      s->out->labels.theirs, c->migration));
+						         awm_oid_short(&c->oid, 10).s,
+						         s->out->labels.theirs, c->migration));
 			awm_commit_free(c);
 			awm_replay_out_release(&ro);
 			continue;

@@ -77,8 +77,8 @@ static int rebase_todo(seq *s)
 		if (c->nparents > 1) {
 			s->out->merges++;
 			rb_note(s->out, awm_printf_alloc("merge %s was left out: the commits it merged "
-						      "are replayed one after the other",
-						      awm_oid_short(&c->oid, 10).s));
+						         "are replayed one after the other",
+						         awm_oid_short(&c->oid, 10).s));
 		} else {
 			s->st.todo[s->st.ntodo++] = list[i];
 		}
@@ -266,8 +266,8 @@ int awm_rebase_skip(awm_rebase_result *out, awm_repo *repo, const char *op,
 			goto done;
 		if (c->migration && (rc = awm_rebase_state_restore(&s.st, repo, c->migration)) == 0)
 			rb_note(out, awm_printf_alloc("'%s' is no longer recorded on this branch: "
-						   "delete it, or record it again with 'awm commit'",
-						   c->migration));
+						      "delete it, or record it again with 'awm commit'",
+						      c->migration));
 		awm_commit_free(c);
 		if (rc < 0)
 			goto done;

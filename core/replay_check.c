@@ -140,7 +140,7 @@ int rp_check_data(rp_job *j)
 	if (j->o->changeset)
 		awm_buf_put(&j->cs, j->o->changeset->ptr, j->o->changeset->size);
 	else if (j->c->has_changeset && (rc = rp_read_blob(&j->cs, j->r, &j->c->changeset,
-						      AWM_OBJ_CHANGESET)) < 0)
+						         AWM_OBJ_CHANGESET)) < 0)
 		return rc;
 	if (!j->cs.size || j->o->edited)
 		return 0;

@@ -49,18 +49,18 @@ static int section_line(awm_repo *repo, const awm_commit *c, const awm_buf *text
  */
 static char *file_message(awm_repo *repo, const awm_commit *c, const awm_buf *text, int up)
 {
-	const char *msg = awm_error_last(), *rest;
+	/* A copy: finding the line reads the file, which may set errors. */
+	char *msg = awm_strdup(awm_error_last()), *end, *out;
 	size_t n = c->migration ? strlen(c->migration) : 0;
 	long line;
-	char *end;
-	int first;
 
 	if (!n || strncmp(msg, c->migration, n) || msg[n] != ':' ||
 	    (line = strtol(msg + n + 1, &end, 10)) <= 0 || *end != ':')
-		return awm_strdup(msg);
-	rest = end;
-	first = section_line(repo, c, text, up);
-	return awm_printf_alloc("%s:%ld%s", c->migration, line + first - 1, rest);
+		return msg;
+	out = awm_printf_alloc("%s:%ld%s", c->migration,
+			       line + section_line(repo, c, text, up) - 1, end);
+	free(msg);
+	return out;
 }
 
 /*
@@ -68,7 +68,7 @@ static char *file_message(awm_repo *repo, const awm_commit *c, const awm_buf *te
  * section that ran (NULL: no script), `up` says which.
  */
 void rp_script_conflict(awm_conflict_list *l, awm_repo *repo, const awm_commit *c,
-			    const char *what, const awm_buf *text, int up)
+			const char *what, const awm_buf *text, int up)
 {
 	awm_conflict *e = awm_conflict_add(l, AWM_CONFLICT_SCRIPT);
 	char *msg = text ? file_message(repo, c, text, up) : awm_strdup(awm_error_last());
