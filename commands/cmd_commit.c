@@ -2,6 +2,7 @@
  * awm commit: record new migration files as commits.
  */
 #include "commands/commands.h"
+#include "core/rebase_state.h"
 #include "core/record.h"
 
 static const char usage[] =
@@ -75,6 +76,9 @@ static int exec(awm_cli *cli, int argc, char **argv)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
 	if (from_db && changeset)
 		return cli_usage_error(cli, "--from-db and --changeset do not go together");
+	if (awm_rebase_in_progress(cli->repo))
+		return cli_error("a rebase or cherry-pick is stopped; finish it with 'awm rebase "
+				 "--continue' (or --skip), or drop it with --abort, then commit");
 	if (from_db)
 		rc = awm_record_from_db(&res, cli->repo, from_db, &ro);
 	else if (changeset)

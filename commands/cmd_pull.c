@@ -3,6 +3,7 @@
  * counterpart.
  */
 #include "commands/commands.h"
+#include "commands/graphops.h"
 #include "commands/xfer.h"
 
 #include <string.h>
@@ -13,10 +14,10 @@ static const char usage[] =
 	"Fetch from the remote (default 'origin', or the only remote), then move\n"
 	"the current branch to the remote branch of the same name when that is a\n"
 	"fast-forward.  When both have moved on, --rebase replays your commits on\n"
-	"top of the remote's, re-running each migration on a scratch database at\n"
-	"its new base; without it, and whenever a replay fails, nothing changes\n"
-	"and the exit code is 4.  Your own pushes that were interrupted or raced\n"
-	"are settled first.\n"
+	"top of the remote's, as 'awm rebase' does; without it nothing changes and\n"
+	"the exit code is 4.  A conflict stops the rebase with exit code 4 and its\n"
+	"report; go on with 'awm rebase --continue', '--skip' or '--abort'.  Your\n"
+	"own pushes that were interrupted or raced are settled first.\n"
 	"\n"
 	"The migration files themselves travel with git: pull moves awm's\n"
 	"history, not the files in the migrations folder.\n"
@@ -91,7 +92,10 @@ static int exec(awm_cli *cli, int argc, char **argv)
 		report(&rep, r);
 	if (verbose)
 		cli_print_transfer_stats(r);
-	rc = rc < 0 ? cli_fail(rc) : EXIT_OK;
+	if (rep.rebase.stopped)   /* the report, and how to go on with 'awm rebase' */
+		rc = cli_rebase_outcome(cli, &rep.rebase, rc);
+	else
+		rc = rc < 0 ? cli_fail(rc) : EXIT_OK;
 	awm_pull_report_release(&rep);
 	awm_remote_free(r);
 	return rc;

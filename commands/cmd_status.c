@@ -5,6 +5,7 @@
 #include "commands/commands.h"
 #include "commands/envcli.h"
 #include "commands/xfer.h"
+#include "core/rebase.h"
 #include "core/refs.h"
 #include "core/walk.h"
 #include "core/worktree.h"
@@ -22,6 +23,8 @@ static const char usage[] =
 	"where the branch stands: up to date or safe to push; the remote moved,\n"
 	"so a pull (or a rebase) comes first; the remote ref diverged, with its\n"
 	"heads; or the remote is locked ('awm lock --remote'), so wait.\n"
+	"\n"
+	"A stopped rebase or cherry-pick is shown with its conflicts and what to do.\n"
 	"\n"
 	"  -e, --env <env>      then the environment: its applied head against its\n"
 	"                       ref and HEAD, pending and extra migrations, drift,\n"
@@ -114,6 +117,30 @@ static void say_state(awm_cli *cli, const awm_sync_status *st, const awm_remote 
 	}
 }
 
+/* A stopped rebase or cherry-pick: where it is and what to do. */
+static void rebase_section(awm_cli *cli)
+{
+	awm_rebase_info info;
+	size_t i;
+
+	if (awm_rebase_info_read(&info, cli->repo) < 0) {
+		awm_error_clear();
+		return;
+	}
+	printf("\n%sA %s is stopped%s", cli_color(cli, C_RED), info.operation,
+	       cli_color(cli, C_RESET));
+	if (info.branch)
+		printf(" on branch %s", info.branch);
+	printf(", onto %s, at %s (%zu commit%s left):\n", awm_oid_short(&info.onto, 10).s,
+	       awm_oid_short(&info.stopped_at, 10).s, info.left, info.left == 1 ? "" : "s");
+	for (i = 0; i < info.nreport; i++)
+		printf("\t%s\n", info.report[i]);
+	printf("  (edit the migration file and run 'awm %s --continue', or settle data conflicts "
+	       "with '--continue --strategy ours|theirs';\n   'awm %s --skip' drops the commit, "
+	       "'awm %s --abort' goes back)\n", info.operation, info.operation, info.operation);
+	awm_rebase_info_release(&info);
+}
+
 /* The remote section; silent when no remote is configured. */
 static void remote_section(awm_cli *cli, const char *name, const awm_oid *head, int has_head)
 {
@@ -193,6 +220,7 @@ static int exec(awm_cli *cli, int argc, char **argv)
 		return cli_fail(rc);
 	}
 	print_head(cli, &head, has_head);
+	rebase_section(cli);
 	section(cli, &st, AWM_WT_NEW, "New migrations (record them with 'awm commit'):", C_GREEN);
 	section(cli, &st, AWM_WT_EDITED, "Edited after they were recorded (revert them, "
 		"and put the change in a new migration):", C_RED);

@@ -231,3 +231,49 @@ int awm_capture_script(awm_capture *out, sqlite3 *db, const char *sql,
 		awm_capture_release(out);
 	return rc;
 }
+
+/* Roll back to the savepoint and drop it; 0 when it was still there. */
+static int undo_savepoint(sqlite3 *db)
+{
+	if (sqlite3_get_autocommit(db))
+		return -1;
+	if (sqlite3_exec(db, "ROLLBACK TO awm_capture", NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	return sqlite3_exec(db, "RELEASE awm_capture", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+int awm_capture_script_savepoint(awm_capture *out, int *lost, sqlite3 *db, const char *sql,
+				 const char *file, int first_line)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	awm_buf_init(&out->changeset);
+	*lost = 0;
+	if ((rc = awm_sqlite_exec(db, "SAVEPOINT awm_capture")) < 0)
+		return rc;
+	rc = run_captured(out, db, sql, file, first_line, 0);
+	if (rc == AWM_CAPTURE_SHAPE_CHANGED) {
+		awm_capture_release(out);
+		if (sqlite3_exec(db, "ROLLBACK TO awm_capture", NULL, NULL, NULL) != SQLITE_OK)
+			rc = awm_sqlite_error(db, SQLITE_ERROR, "%s: cannot run the script again", file);
+		else
+			rc = run_captured(out, db, sql, file, first_line, AWM_CAPTURE_EXISTING_ONLY);
+		if (rc == AWM_CAPTURE_SHAPE_CHANGED)
+			rc = awm_error_set(AWM_ERROR, "%s: cannot capture the data changes: "
+					   "a table changed shape while rows were recorded", file);
+	}
+	if (rc < 0) {
+		awm_capture_release(out);
+		*lost = undo_savepoint(db) < 0;
+		return rc;
+	}
+	if (sqlite3_get_autocommit(db) ||
+	    sqlite3_exec(db, "RELEASE awm_capture", NULL, NULL, NULL) != SQLITE_OK) {
+		*lost = 1;   /* the script committed or rolled back on its own */
+		awm_capture_release(out);
+		return awm_error_set(AWM_ERROR, "%s: the script ends the transaction awm runs it "
+				     "in (a COMMIT, END or ROLLBACK of its own); remove it", file);
+	}
+	return 0;
+}

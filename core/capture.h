@@ -40,6 +40,19 @@ int awm_capture_script(awm_capture *out, sqlite3 *db, const char *sql,
 		       const char *file, int first_line);
 
 /*
+ * awm_capture_script inside a savepoint instead of from a copy of the
+ * whole database, which a replay of many commits on a large database
+ * cannot afford: on failure the savepoint is rolled back, so `db` is as
+ * it was, unless the script itself ended the transaction (a COMMIT or
+ * ROLLBACK of its own; *lost is set then).  A script that needs to run
+ * outside a transaction (BEGIN, VACUUM) fails, as it does when an
+ * environment applies it.  `out->schema` is left NULL: a caller replaying
+ * many commits takes a snapshot only when the schema changed.
+ */
+int awm_capture_script_savepoint(awm_capture *out, int *lost, sqlite3 *db, const char *sql,
+				 const char *file, int first_line);
+
+/*
  * Start recording every row change in `db`'s main database, except in
  * awm's own tables.  The recording is handed back, and freed, by exactly
  * one of awm_capture_end() or awm_capture_abort().

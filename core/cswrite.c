@@ -115,3 +115,27 @@ void awm_cs_column(awm_buf *out, sqlite3_stmt *st, int col)
 		awm_cs_null(out);
 	}
 }
+
+void awm_cs_value(awm_buf *out, sqlite3_value *v)
+{
+	if (!v) {
+		awm_cs_undefined(out);
+		return;
+	}
+	switch (sqlite3_value_type(v)) {
+	case SQLITE_INTEGER:
+		awm_cs_int(out, sqlite3_value_int64(v));
+		break;
+	case SQLITE_FLOAT:
+		awm_cs_real(out, sqlite3_value_double(v));
+		break;
+	case SQLITE_TEXT:
+		awm_cs_bytes(out, AWM_CS_TEXT, sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v));
+		break;
+	case SQLITE_BLOB:
+		awm_cs_bytes(out, AWM_CS_BLOB, sqlite3_value_blob(v), (size_t)sqlite3_value_bytes(v));
+		break;
+	default:
+		awm_cs_null(out);
+	}
+}

@@ -51,4 +51,7 @@ void awm_cs_bytes(awm_buf *out, int type, const void *p, size_t n);
 /* A value as a SQL statement's column yields it. */
 void awm_cs_column(awm_buf *out, sqlite3_stmt *st, int col);
 
+/* A value as a changeset iterator yields it; NULL is an undefined value. */
+void awm_cs_value(awm_buf *out, sqlite3_value *v);
+
 #endif

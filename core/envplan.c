@@ -26,7 +26,6 @@ typedef struct gnode {
 	uint32_t children;       /* children in S */
 	unsigned in_s : 1;       /* applied (in the simulation) */
 	unsigned known : 1;      /* parents loaded */
-	unsigned visited : 1;    /* met by the search for the canonical order */
 } gnode;
 
 typedef struct graph {
@@ -104,20 +103,29 @@ static void s_remove(graph *g, uint32_t idx)
 	}
 }
 
-/* Every commit of the target's history, with its parents. */
-static int load_target(graph *g, awm_repo *repo, const awm_oid *target)
+/*
+ * Every commit of the target's history, with its parents, in the
+ * canonical order (walk.h): `*order` gets their nodes.
+ */
+static int load_target(uint32_t **order, size_t *n, graph *g, awm_repo *repo,
+		       const awm_oid *target)
 {
 	awm_walk *w;
 	awm_oid oid, *parents;
+	size_t alloc = 0;
 	int rc;
 
-	awm_walk_new(&w, repo, 0);
+	*order = NULL;
+	*n = 0;
+	awm_walk_new(&w, repo, AWM_WALK_CANONICAL);
 	if ((rc = awm_walk_push(w, target)) == 0) {
 		while ((rc = awm_walk_next(w, &oid)) == 1) {
 			uint32_t idx = node(g, &oid);
 			size_t np = awm_walk_parents(w, &parents);
 
 			set_parents(g, idx, parents, np);
+			AWM_ARRAY_GROW(*order, *n + 1, alloc);
+			(*order)[(*n)++] = idx;
 		}
 	}
 	awm_walk_free(w);
@@ -313,46 +321,6 @@ static int plan_down(awm_plan *p, graph *g, awm_repo *repo, const awm_history_ro
 	return 0;
 }
 
-/*
- * The order in which the target's history is applied: parents before
- * children, a merge's first parent's side before the side of its second
- * parent, and so on; from the roots up, whatever is applied already.
- * Every database moved to a commit thus holds its history applied in the
- * same order, so it is the same database, even when merged-in migrations
- * do not commute.
- */
-static void canonical_order(uint32_t **out, size_t *n, graph *g, const awm_oid *target)
-{
-	typedef struct frame { uint32_t idx; size_t next; } frame;
-	frame *st = NULL;
-	size_t nr = 0, alloc = 0, oalloc = 0;
-
-	*out = NULL;
-	*n = 0;
-	AWM_ARRAY_GROW(st, 1, alloc);
-	st[nr++] = (frame){ node(g, target), 0 };
-	g->v[st[0].idx].visited = 1;
-	while (nr) {
-		frame *f = &st[nr - 1];
-		uint32_t idx = f->idx;
-
-		if (f->next < g->v[idx].np) {
-			uint32_t q = node(g, &g->v[idx].parents[f->next++]);
-
-			if (!g->v[q].visited) {
-				g->v[q].visited = 1;
-				AWM_ARRAY_GROW(st, nr + 1, alloc);
-				st[nr++] = (frame){ q, 0 };
-			}
-		} else {
-			nr--;
-			AWM_ARRAY_GROW(*out, *n + 1, oalloc);
-			(*out)[(*n)++] = idx;
-		}
-	}
-	free(st);
-}
-
 /* The up part: the canonical order from `from` on. */
 static int plan_up(awm_plan *p, graph *g, awm_repo *repo, const uint32_t *order, size_t n,
 		   size_t from, awm_oid head, int has_head, const awm_oid *empty_schema)
@@ -404,7 +372,7 @@ int awm_plan_build(awm_plan *out, awm_repo *repo, const awm_history *hist,
 	if (target) {
 		out->has_target = 1;
 		out->target = *target;
-		if ((rc = load_target(&g, repo, target)) < 0)
+		if ((rc = load_target(&order, &norder, &g, repo, target)) < 0)
 			goto done;
 	}
 	/* S starts as the whole stack. */
@@ -438,8 +406,6 @@ int awm_plan_build(awm_plan *out, awm_repo *repo, const awm_history *hist,
 		json_decref(payload);
 	}
 	/* Keep what the stack and the target's order have in common, bottom up. */
-	if (target)
-		canonical_order(&order, &norder, &g, target);
 	for (keep = 0; keep < depth && keep < norder; keep++)
 		if (stack[keep]->status != AWM_ROW_APPLIED ||
 		    !awm_oid_equal(&stack[keep]->commit, &g.v[order[keep]].oid))

@@ -7,7 +7,8 @@
  *
  * The applied history is the stack of `applied` rows in awm_state, oldest
  * first; its top is the applied head.  A target's history has one
- * canonical order: parents before children, and for a merge first the
+ * canonical order (AWM_WALK_CANONICAL in walk.h, which scratch databases
+ * follow too): parents before children, and for a merge first the
  * first parent's side, then the side of each further parent, then the
  * merge itself; it depends only on the graph, never on dates.  The plan
  * keeps the longest bottom part of the stack that follows that order (in a

@@ -177,6 +177,46 @@ int awm_migration_load(awm_migration *out, awm_repo *repo, const char *name)
 	return rc;
 }
 
+int awm_migration_append_up(awm_buf *out, awm_buf *inserted, const char *text, size_t len,
+			    const char *lines)
+{
+	const char *p = text, *end = text + len, *at = NULL, *l;
+	int up = 0, crlf = len > 1 && memchr(text, '\r', len) != NULL;
+
+	while (p < end && !at) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *stop = eol ? eol : end;
+
+		/* Markers are matched as the parser does, with any CR before the LF. */
+		if (stop > p && stop[-1] == '\r')
+			stop--;
+		if (is_marker(p, stop, AWM_UP_MARKER))
+			up = 1;
+		else if (up && is_marker(p, stop, AWM_DOWN_MARKER))
+			at = p;
+		p = eol ? eol + 1 : end;
+	}
+	if (!up)
+		return awm_error_set(AWM_EINVALID, "no '%s' line to add to", AWM_UP_MARKER);
+	if (!at)
+		at = end;
+	awm_buf_clear(out);
+	awm_buf_clear(inserted);
+	awm_buf_put(out, text, (size_t)(at - text));
+	if (at > text && at[-1] != '\n') {
+		awm_buf_puts(out, crlf ? "\r\n" : "\n");
+		awm_buf_putc(inserted, '\n');
+	}
+	for (l = lines; *l; l++) {
+		if (*l == '\n' && crlf)
+			awm_buf_putc(out, '\r');
+		awm_buf_putc(out, *l);
+		awm_buf_putc(inserted, *l);
+	}
+	awm_buf_put(out, at, (size_t)(end - at));
+	return 0;
+}
+
 void awm_migration_release(awm_migration *m)
 {
 	free(m->path);

@@ -84,6 +84,15 @@ int awm_migration_load(awm_migration *out, awm_repo *repo, const char *name);
 void awm_migration_release(awm_migration *m);
 
 /*
+ * The text of a migration file with `lines` (LF-terminated) added at the
+ * end of its up section, just above its down marker: `*inserted` gets
+ * what the up section grew by, as the parser will read it.  The file's
+ * own line endings are kept.  AWM_EINVALID when `text` has no up marker.
+ */
+int awm_migration_append_up(awm_buf *out, awm_buf *inserted, const char *text, size_t len,
+			    const char *lines);
+
+/*
  * The migration file names in the migrations folder, sorted (caller
  * frees): every *.sql file, and every script candidate (a name starting
  * with a digit that ends in .py or .sh or is an executable file).

@@ -15,6 +15,7 @@ void awm_pull_report_release(awm_pull_report *rep)
 {
 	awm_push_report_release(&rep->settled);
 	awm_fetch_report_release(&rep->fetch);
+	awm_rebase_result_release(&rep->rebase);
 	free(rep->branch);
 	memset(rep, 0, sizeof(*rep));
 }
@@ -32,9 +33,8 @@ static int move_branch(awm_repo *repo, const awm_oid *to, const awm_oid *from,
 static int integrate(awm_pull_report *out, awm_remote *r, const awm_oid *local, int has_local,
 		     const awm_oid *base, int rebase)
 {
-	awm_rebase_result res;
+	awm_rebase_opts opts;
 	awm_oid zero;
-	awm_buf why = AWM_BUF_INIT;
 	int rc;
 
 	awm_oid_clear(&zero);
@@ -63,15 +63,16 @@ static int integrate(awm_pull_report *out, awm_remote *r, const awm_oid *local, 
 		return awm_error_set(AWM_ENONFASTFORWARD, "your '%s' and '%s/%s' have both moved on; "
 				     "run 'awm pull --rebase %s' to replay your commits on top",
 				     out->branch, r->name, out->branch, r->name);
-	if ((rc = awm_rebase_onto(&res, r->repo, base, local)) < 0)
-		return rc;
-	awm_buf_printf(&why, "pull --rebase: onto %s", awm_oid_short(base, 10).s);
-	rc = move_branch(r->repo, &res.new_tip, local, why.ptr);
-	awm_buf_release(&why);
+	memset(&opts, 0, sizeof(opts));
+	opts.upstream = base;
+	opts.reflog = "pull --rebase";
+	rc = awm_rebase_start(&out->rebase, r->repo, &opts);
 	out->status = AWM_PULL_REBASED;
-	out->new_oid = res.new_tip;
-	out->replayed = res.replayed;
-	out->skipped = res.skipped;
+	out->new_oid = out->rebase.new_tip;
+	out->replayed = out->rebase.replayed;
+	out->skipped = out->rebase.skipped;
+	if (rc == AWM_ECONFLICT)
+		awm_error_prefix("pull --rebase onto %s/%s", r->name, out->branch);
 	return rc;
 }
 

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/rebase.h"
 #include "core/remote.h"
 
 /* Progress of one phase of a transfer; totals are 0 when not known yet. */
@@ -120,6 +121,7 @@ typedef struct awm_pull_report {
 	char *branch;                /* the local branch, short name */
 	awm_oid old_oid, new_oid, upstream;
 	size_t replayed, skipped;    /* rebase: commits replayed, already upstream */
+	awm_rebase_result rebase;    /* --rebase: all of it, a stop's report included */
 } awm_pull_report;
 
 void awm_pull_report_release(awm_pull_report *rep);
@@ -127,7 +129,9 @@ void awm_pull_report_release(awm_pull_report *rep);
 /*
  * Fetch, then bring the current branch up to its remote counterpart: a
  * fast-forward when it is behind; with `rebase`, its own commits replayed
- * onto the remote head when both moved (see awm_rebase_onto).  Without
+ * onto the remote head when both moved (awm_rebase_start: a conflict
+ * stops it with AWM_ECONFLICT and the state saved, for `awm rebase
+ * --continue`, `--skip` or `--abort`).  Without
  * `rebase` a divergence is AWM_ENONFASTFORWARD.  A remote ref with several
  * heads is also AWM_ENONFASTFORWARD, after the rebase onto its primary head.
  */

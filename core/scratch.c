@@ -9,6 +9,7 @@
 #include "core/migration.h"
 #include "core/script.h"
 #include "core/sqlite.h"
+#include "core/walk.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -186,12 +187,59 @@ static int load_cached(sqlite3 **out, awm_repo *repo, const awm_oid *commit)
 	return rc;
 }
 
+/*
+ * Replay what lies between the loaded state of `base` and `commit`.  A
+ * first-parent chain without merges (`chain`, newest first) is replayed as
+ * it is; a chain through a merge takes the canonical order, which also
+ * brings in the merged-in sides.
+ */
+static int replay_to(size_t *replayed, sqlite3 *db, awm_repo *repo, awm_commit **chain,
+		     size_t nr, const awm_oid *commit, const awm_oid *base)
+{
+	awm_oid *order = NULL;
+	size_t i, n = 0;
+	int rc = 0, merges = 0;
+
+	for (i = 0; i < nr; i++)
+		merges |= chain[i]->nparents > 1;
+	*replayed = nr;
+	if (!merges) {
+		for (i = nr; i-- > 0 && rc == 0; )
+			if ((rc = awm_replay_up(db, repo, chain[i])) < 0)
+				awm_error_prefix("cannot rebuild the state of %s",
+						 awm_oid_tohex(&chain[i]->oid).s);
+		return rc;
+	}
+	/* `base` is a first-parent ancestor: its history is a prefix of the order. */
+	if ((rc = awm_walk_canonical_list(&order, &n, repo, commit, base)) < 0)
+		return rc;
+	*replayed = n;
+	for (i = 0; i < n && rc == 0; i++) {
+		awm_commit *c;
+
+		if ((rc = awm_commit_read(&c, repo->odb, &order[i])) < 0)
+			break;
+		if ((rc = awm_replay_up(db, repo, c)) < 0)
+			awm_error_prefix("cannot rebuild the state of %s", awm_oid_tohex(&c->oid).s);
+		awm_commit_free(c);
+	}
+	free(order);
+	return rc;
+}
+
 int awm_scratch_open(sqlite3 **out, awm_repo *repo, const awm_oid *commit)
 {
+	return awm_scratch_open_ex(out, repo, commit, 0);
+}
+
+int awm_scratch_open_ex(sqlite3 **out, awm_repo *repo, const awm_oid *commit,
+			unsigned flags)
+{
 	awm_commit **chain = NULL;
-	size_t nr = 0, alloc = 0, i;
+	size_t nr = 0, alloc = 0, i, replayed = 0;
 	awm_oid cur;
 	int have_cur = commit && !awm_oid_is_zero(commit), rc = 0, from_snapshot = 0;
+	int have_base = 0;
 	sqlite3 *db = NULL;
 
 	if (have_cur)
@@ -200,11 +248,13 @@ int awm_scratch_open(sqlite3 **out, awm_repo *repo, const awm_oid *commit)
 	while (have_cur) {
 		awm_commit *c;
 
-		if (load_cached(&db, repo, &cur) == 0)
+		if (load_cached(&db, repo, &cur) == 0) {
+			have_base = 1;
 			break;
+		}
 		awm_error_clear();
 		if ((rc = awm_dbsnapshot_open(&db, repo, &cur)) == 0) {
-			from_snapshot = 1;
+			from_snapshot = have_base = 1;
 			break;
 		}
 		if (rc != AWM_ENOTFOUND)
@@ -220,13 +270,9 @@ int awm_scratch_open(sqlite3 **out, awm_repo *repo, const awm_oid *commit)
 	}
 	if (!db && (rc = awm_sqlite_open_image(&db, NULL, 0)) < 0)
 		goto done;
-	for (i = nr; i-- > 0; )
-		if ((rc = awm_replay_up(db, repo, chain[i])) < 0) {
-			awm_error_prefix("cannot rebuild the state of %s",
-					 awm_oid_tohex(&chain[i]->oid).s);
-			goto done;
-		}
-	if ((nr > 1 || from_snapshot) && commit)
+	if ((rc = replay_to(&replayed, db, repo, chain, nr, commit, have_base ? &cur : NULL)) < 0)
+		goto done;
+	if ((replayed > 1 || from_snapshot) && commit && !(flags & AWM_SCRATCH_NO_SAVE))
 		awm_scratch_save(repo, commit, db);   /* next time, no replay */
 	awm_error_clear();
 done:

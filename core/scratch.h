@@ -8,6 +8,12 @@
  * states (cache.scratchKeep, default 16) and can always be deleted.
  * A commit with a snapshot (dbsnapshot.h) is loaded from it instead of
  * being replayed.
+ *
+ * A state is the commit's history replayed in the canonical order
+ * (AWM_WALK_CANONICAL in walk.h), the order environments apply it in: at
+ * a merge, the first parent's side, then the merged-in side, then the
+ * merge.  So a scratch database and an environment moved to the same
+ * merge hold the same data, even when the two sides do not commute.
  */
 #ifndef AWM_SCRATCH_H
 #define AWM_SCRATCH_H
@@ -19,6 +25,17 @@
 
 /* The state after `commit`; NULL or a zero id gives an empty database. */
 int awm_scratch_open(sqlite3 **out, awm_repo *repo, const awm_oid *commit);
+
+/*
+ * Do not write the cache: a replay that had to be done is not kept.  For
+ * operations that promise to leave the cache exactly as it was when they
+ * are abandoned (rebase --abort).
+ */
+#define AWM_SCRATCH_NO_SAVE 0x1u
+
+/* awm_scratch_open with flags. */
+int awm_scratch_open_ex(sqlite3 **out, awm_repo *repo, const awm_oid *commit,
+			unsigned flags);
 
 /* Cache `db` as the state after `commit`. */
 int awm_scratch_save(awm_repo *repo, const awm_oid *commit, sqlite3 *db);

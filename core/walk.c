@@ -21,6 +21,7 @@
 #define IN_A 16u
 #define IN_B 32u
 #define NOT_BEST 64u
+#define VISITED 128u
 
 typedef struct node {
 	awm_oid oid;
@@ -46,11 +47,13 @@ struct awm_walk {
 	uint32_t *heap;
 	size_t hnr, halloc;
 	uint64_t seq;
-	uint32_t *topo;       /* the precomputed order under AWM_WALK_TOPO */
+	uint32_t *topo;       /* the precomputed order (TOPO and CANONICAL) */
 	size_t tnr, tpos;
 	int prepared;
 	uint32_t last;        /* node returned last */
 	awm_oid *last_parents;
+	uint32_t *starts;     /* AWM_WALK_CANONICAL: pushed commits, in order */
+	size_t nstarts, astarts;
 };
 
 int awm_walk_new(awm_walk **out, awm_repo *repo, unsigned flags)
@@ -78,6 +81,7 @@ void awm_walk_free(awm_walk *w)
 	free(w->heap);
 	free(w->topo);
 	free(w->last_parents);
+	free(w->starts);
 	free(w);
 }
 
@@ -242,7 +246,16 @@ static int enqueue(awm_walk *w, uint32_t idx)
 
 int awm_walk_push(awm_walk *w, const awm_oid *oid)
 {
-	return enqueue(w, node_by_oid(w, oid));
+	uint32_t idx = node_by_oid(w, oid);
+	int rc;
+
+	if (!(w->flags & AWM_WALK_CANONICAL))
+		return enqueue(w, idx);
+	if ((rc = load(w, idx)) < 0)   /* a missing commit fails here, as enqueue does */
+		return rc;
+	AWM_ARRAY_GROW(w->starts, w->nstarts + 1, w->astarts);
+	w->starts[w->nstarts++] = idx;
+	return 0;
 }
 
 /* Mark `oid` and every ancestor HIDDEN, before the walk starts. */
@@ -341,13 +354,60 @@ static int prepare_topo(awm_walk *w)
 	return 0;
 }
 
+/*
+ * The canonical order (see walk.h): a post-order depth-first search from
+ * each pushed commit, parents in order, on an explicit stack, since a
+ * linear history is as deep as it is long.
+ */
+static int prepare_canonical(awm_walk *w)
+{
+	typedef struct frame { uint32_t idx, next; } frame;
+	frame *st = NULL;
+	size_t nr = 0, alloc = 0, talloc = 0, s;
+	int rc = 0;
+
+	for (s = 0; s < w->nstarts; s++) {
+		uint32_t start = w->starts[s];
+
+		if (w->nodes[start].flags & (HIDDEN | VISITED))
+			continue;
+		w->nodes[start].flags |= VISITED;
+		AWM_ARRAY_GROW(st, nr + 1, alloc);
+		st[nr++] = (frame){ start, 0 };
+		while (nr) {
+			uint32_t idx = st[nr - 1].idx;
+
+			if ((rc = load(w, idx)) < 0)
+				goto done;
+			if (st[nr - 1].next < w->nodes[idx].nparents) {
+				uint32_t p = PARENT(w, idx, st[nr - 1].next++);
+
+				if (!(w->nodes[p].flags & (HIDDEN | VISITED))) {
+					w->nodes[p].flags |= VISITED;
+					AWM_ARRAY_GROW(st, nr + 1, alloc);
+					st[nr++] = (frame){ p, 0 };
+				}
+			} else {
+				nr--;
+				AWM_ARRAY_GROW(w->topo, w->tnr + 1, talloc);
+				w->topo[w->tnr++] = idx;
+			}
+		}
+	}
+	w->prepared = 1;
+done:
+	free(st);
+	return rc;
+}
+
 int awm_walk_next(awm_walk *w, awm_oid *out)
 {
 	uint32_t idx;
 	int rc;
 
-	if (w->flags & AWM_WALK_TOPO) {
-		if (!w->prepared && (rc = prepare_topo(w)) < 0)
+	if (w->flags & (AWM_WALK_TOPO | AWM_WALK_CANONICAL)) {
+		if (!w->prepared && (rc = (w->flags & AWM_WALK_CANONICAL) ? prepare_canonical(w) :
+				      prepare_topo(w)) < 0)
 			return rc;
 		if (w->tpos == w->tnr)
 			return 0;
@@ -396,6 +456,31 @@ size_t awm_walk_parents(awm_walk *w, awm_oid **out)
 		w->last_parents[i] = w->nodes[PARENT(w, w->last, i)].oid;
 	*out = w->last_parents;
 	return n->nparents;
+}
+
+int awm_walk_canonical_list(awm_oid **out, size_t *n, awm_repo *repo, const awm_oid *tip,
+			    const awm_oid *hide)
+{
+	awm_walk *w;
+	awm_oid oid;
+	size_t alloc = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	awm_walk_new(&w, repo, AWM_WALK_CANONICAL);
+	if ((rc = awm_walk_push(w, tip)) == 0 && (!hide || (rc = awm_walk_hide(w, hide)) == 0))
+		while ((rc = awm_walk_next(w, &oid)) == 1) {
+			AWM_ARRAY_GROW(*out, *n + 1, alloc);
+			(*out)[(*n)++] = oid;
+		}
+	awm_walk_free(w);
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc < 0 ? rc : 0;
 }
 
 /* Mark `flag` on `start` and all of its ancestors. */

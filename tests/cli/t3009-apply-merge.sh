@@ -76,6 +76,27 @@ test_expect_success 'apply the merge again, then roll back to the first side' '
 	db_dump db/dev.db >actual && test_cmp a.dump actual
 '
 
+test_expect_success 'a scratch database at the merge holds both sides, in the same order' '
+	rm -rf .awm/cache &&
+	awm checkout --db scratch.db merged >/dev/null &&
+	db_dump scratch.db >actual && test_cmp merged.dump actual &&
+	# Again, starting from a cached state of the first side.
+	rm -rf .awm/cache && rm -f side.db scratch.db &&
+	awm checkout --db side.db a >/dev/null &&
+	awm checkout --db scratch.db merged >/dev/null &&
+	db_dump scratch.db >actual && test_cmp merged.dump actual
+'
+
+test_expect_success 'a migration recorded on top of the merge sees both sides' '
+	rm -rf .awm/cache &&
+	awm switch -c on-merge merged >/dev/null &&
+	write_migration 4_c "INSERT INTO b (x) SELECT name FROM users WHERE name = '"'"'grace'"'"';
+INSERT INTO a DEFAULT VALUES;" &&
+	awm commit -q && rm migrations/4_c.sql &&
+	awm show on-merge >out && test_grep "grace" out &&
+	awm switch main >/dev/null
+'
+
 test_expect_success 'switch to the other side: down to the merge base, up the other' '
 	awm apply --to b >out &&
 	grep "^\(up\|down\)" out | cut -c1-15 >steps &&

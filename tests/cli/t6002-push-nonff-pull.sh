@@ -78,18 +78,27 @@ test_expect_success 'pull --rebase stops on a migration that fails on the new ba
 	cd a && commit_sql 6_x "CREATE TABLE clash (id INTEGER PRIMARY KEY);" &&
 	(cd ../b && commit_sql 6_y "CREATE TABLE clash (k TEXT PRIMARY KEY);" && awm push -q) &&
 	old=$(awm rev-parse main) &&
-	test_expect_code 4 awm pull --rebase 2>err &&
-	test_grep "cannot replay .migrations/6_x.sql." err &&
-	test_grep "table clash already exists" err &&
-	test "$(awm rev-parse main)" = "$old"
+	test_expect_code 4 awm pull --rebase >out 2>err &&
+	test_grep "CONFLICT (schema): table .clash.: ours creates" out &&
+	test_grep "rebase stopped at .* (x)" err &&
+	test_grep "awm rebase --continue" err &&
+	test "$(awm rev-parse main)" = "$old" &&
+	awm status --no-remote >st && test_grep "A rebase is stopped on branch main" st &&
+	# Taken as seen, the script still fails on the new base.
+	test_expect_code 4 awm rebase --continue >out 2>err &&
+	test_grep "table clash already exists" out &&
+	awm rebase --abort >out && test_grep "Rebase aborted" out &&
+	test "$(awm rev-parse main)" = "$old" && test ! -e .awm/rebase
 '
 
 test_expect_success 'pull --rebase refuses one migration file recorded twice with different text' '
 	new_repo c && cd c && awm remote add origin "$REMOTE" && awm pull -q &&
 	commit_sql 8_dup "CREATE TABLE d1 (id INTEGER PRIMARY KEY);" &&
 	(cd ../b && commit_sql 8_dup "CREATE TABLE d2 (id INTEGER PRIMARY KEY);" && awm push -q) &&
-	test_expect_code 4 awm pull --rebase 2>err &&
-	test_grep "recorded on both sides with different text" err
+	test_expect_code 4 awm pull --rebase >out 2>err &&
+	test_grep "recorded on both sides with different text" out &&
+	awm rebase --skip >out 2>err &&
+	test "$(awm rev-parse main)" = "$(awm rev-parse origin/main)"
 '
 
 test_expect_success '--force-with-lease replaces the ref when the lease holds' '

@@ -155,6 +155,24 @@ test_expect_success '3 and 4: a locked remote, a rejected push, a pull that need
 	(cd ../one && awm lock --remote origin -m "release" >/dev/null) &&
 	test_expect_code 3 awm push 2>err && test_grep "is locked by" err &&
 	(cd ../one && awm unlock --remote origin >/dev/null)
+
+'
+
+test_expect_success '4: a rebase stopped on a conflict, a merge refused; 3: a rebase running' '
+	new_repo graph && cd graph &&
+	write_migration 1_t "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);
+INSERT INTO t VALUES (1, '"'x'"');" && awm commit -q && rm migrations/1_t.sql &&
+	awm branch other &&
+	write_migration 2_a "UPDATE t SET v = '"'a'"' WHERE id = 1;" && awm commit -q &&
+	rm migrations/2_a.sql && awm switch other >/dev/null &&
+	write_migration 2_b "UPDATE t SET v = '"'b'"' WHERE id = 1;" && awm commit -q &&
+	test_expect_code 4 awm merge main >/dev/null 2>&1 &&
+	hold .awm/rebase.lock &&
+	test_expect_code 3 awm rebase main 2>err && kill $holder &&
+	test_grep "another rebase or cherry-pick is running" err &&
+	test_expect_code 4 awm rebase main >/dev/null 2>&1 &&
+	test_expect_code 1 awm rebase main 2>err && test_grep "stopped already" err &&
+	awm rebase --abort >/dev/null
 '
 
 test_done

@@ -254,6 +254,29 @@ static void test_walk__new_commits_on_top(void **state)
 	awm_buf_release(&s);
 }
 
+/*
+ * The canonical order: oldest first, a merge's first-parent side, then its
+ * merged-in side, then the merge; dates do not matter (X2 lists E first).
+ */
+static void test_walk__canonical(void **state)
+{
+	fixture *f = *state;
+	awm_buf s = AWM_BUF_INIT;
+
+	walk_subjects(&s, f, AWM_WALK_CANONICAL, &f->n, NULL);
+	assert_string_equal(s.ptr, "A B C D E M N");
+	walk_subjects(&s, f, AWM_WALK_CANONICAL, &f->x2, NULL);
+	assert_string_equal(s.ptr, "A D E B C X2");
+	/* From a first-parent ancestor on: a suffix of the whole order. */
+	walk_subjects(&s, f, AWM_WALK_CANONICAL, &f->n, &f->c);
+	assert_string_equal(s.ptr, "D E M N");
+	walk_subjects(&s, f, AWM_WALK_CANONICAL, &f->x2, &f->e);
+	assert_string_equal(s.ptr, "B C X2");
+	walk_subjects(&s, f, AWM_WALK_CANONICAL | AWM_WALK_FIRST_PARENT, &f->n, NULL);
+	assert_string_equal(s.ptr, "A B C M N");
+	awm_buf_release(&s);
+}
+
 /* A missing parent is an error, not the end of the history. */
 static void test_walk__missing_parent(void **state)
 {
@@ -283,6 +306,7 @@ int main(void)
 		cmocka_unit_test(test_walk__is_ancestor),
 		cmocka_unit_test(test_walk__topo_survives_clock_skew),
 		cmocka_unit_test(test_walk__new_commits_on_top),
+		cmocka_unit_test(test_walk__canonical),
 	};
 	const struct CMUnitTest objects_only[] = {
 		cmocka_unit_test(test_walk__missing_parent),
