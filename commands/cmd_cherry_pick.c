@@ -8,8 +8,9 @@
 
 static const char usage[] =
 	"usage: awm cherry-pick [--strategy ours|theirs] <commit>\n"
-	"   or: awm cherry-pick --continue [--strategy ours|theirs]\n"
-	"   or: awm cherry-pick --skip | --abort\n"
+	"       awm cherry-pick --continue [--strategy ours|theirs]\n"
+	"       awm cherry-pick --skip\n"
+	"       awm cherry-pick --abort\n"
 	"\n"
 	"Replay <commit> on top of HEAD, as a rebase replays each of its commits:\n"
 	"checked against what HEAD changed since the commit's parent, then run\n"

@@ -8,7 +8,7 @@
 
 static const char usage[] =
 	"usage: awm merge-base [--all] <commit> <commit>\n"
-	"   or: awm merge-base --is-ancestor <commit> <commit>\n"
+	"       awm merge-base --is-ancestor <commit> <commit>\n"
 	"\n"
 	"Print the best common ancestor of the two commits: the one a rebase of\n"
 	"either onto the other starts from.  After criss-cross merges there can be\n"

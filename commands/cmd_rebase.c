@@ -8,8 +8,9 @@
 
 static const char usage[] =
 	"usage: awm rebase [--strategy ours|theirs] [--onto <newbase>] <upstream>\n"
-	"   or: awm rebase --continue [--strategy ours|theirs]\n"
-	"   or: awm rebase --skip | --abort\n"
+	"       awm rebase --continue [--strategy ours|theirs]\n"
+	"       awm rebase --skip\n"
+	"       awm rebase --abort\n"
 	"\n"
 	"Replay the commits of the current branch that <upstream> lacks onto it (or\n"
 	"onto <newbase>), oldest first.  Each one is checked against what the other\n"
