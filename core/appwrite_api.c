@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define MAX_ATTEMPTS 6
@@ -193,6 +194,30 @@ static void nap_ms(long ms)
 	nanosleep(&ts, NULL);   /* a signal cuts it short; the caller checks the flag */
 }
 
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The version a conditional write carries was read at or before the last
+ * answer; two milliseconds later, anything written since has a later
+ * $updatedAt than it, on the server's clock too.
+ */
+static void space_conditional(awm_appwrite *a, const char *const *extra)
+{
+	size_t i;
+	int64_t gap;
+
+	for (i = 0; extra && extra[i]; i++)
+		if (!strncasecmp(extra[i], "X-Appwrite-Timestamp:", 21) &&
+		    (gap = mono_ms() - a->answered_ms) < 3)
+			nap_ms((long)(3 - gap));
+}
+
 static int retryable(long status)
 {
 	return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
@@ -258,7 +283,9 @@ static int exchange(awm_http_response *res, awm_appwrite *a, awm_http_request *r
 			rc = awm_error_set(AWM_ERROR, "interrupted");
 			break;
 		}
+		space_conditional(a, extra);
 		rc = awm_http_perform(res, a->http, req);
+		a->answered_ms = mono_ms();
 		a->requests++;
 		a->bytes_sent += res->bytes_sent;
 		a->bytes_received += res->bytes_received;

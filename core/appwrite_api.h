@@ -52,6 +52,7 @@ typedef struct awm_appwrite {
 	void (*progress)(uint64_t done, uint64_t total, void *payload);
 	void *progress_payload;
 	uint64_t progress_base, progress_total;
+	int64_t answered_ms;     /* monotonic time of the last answer */
 } awm_appwrite;
 
 /*
@@ -70,6 +71,10 @@ void awm_appwrite_free(awm_appwrite *a);
  * sets "<what> on '<url>' failed: <status> <type>: <message>" and returns
  * AWM_ENOTFOUND (404), AWM_EEXISTS (409 *_already_exists), AWM_ECONFLICT
  * (409 document_update_conflict) or AWM_ERROR; a->last_type keeps the type.
+ *
+ * A conditional write (an X-Appwrite-Timestamp header) is sent at least
+ * 2 ms after the last answer: Appwrite compares times to the millisecond,
+ * so a write in the same millisecond as the one it must see would pass.
  */
 int awm_appwrite_call(json_t **out, awm_appwrite *a, const char *method, const char *path,
 		      json_t *body, const char *const *headers, const char *what);
