@@ -309,3 +309,21 @@ json_t *awm_aw_collection_to_cli(const awm_aw_collection *c, const char *databas
 	json_object_set_new(o, "indexes", json_deep_copy(c->indexes));
 	return o;
 }
+
+void awm_aw_schema_count(awm_aw_counts *out, const awm_aw_schema *s)
+{
+	size_t i, j;
+	json_t *v;
+
+	memset(out, 0, sizeof(*out));
+	out->collections = s->nr;
+	for (i = 0; i < s->nr; i++) {
+		json_array_foreach(s->items[i].attributes, j, v) {
+			if (awm_aw_is_relationship(v) == 1)
+				out->relationships++;
+			else if (!awm_aw_is_relationship(v))
+				out->attributes++;
+		}
+		out->indexes += json_array_size(s->items[i].indexes);
+	}
+}

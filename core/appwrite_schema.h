@@ -86,4 +86,24 @@ int awm_aw_is_relationship(const json_t *attr);
  */
 json_t *awm_aw_collection_to_cli(const awm_aw_collection *c, const char *database);
 
+/* What a schema holds, for `awm validate`. */
+typedef struct awm_aw_counts {
+	size_t collections, attributes, indexes, relationships;
+} awm_aw_counts;
+
+void awm_aw_schema_count(awm_aw_counts *out, const awm_aw_schema *s);
+
+/*
+ * `awm export` (appwrite_export.c).  As the Appwrite CLI's config: an
+ * appwrite.json with `project` (may be NULL), the database and its
+ * collections.  As a shell script: the REST calls (with curl) that deploy
+ * the schema to database `database`, waiting for attributes and indexes as
+ * awm does; it reads APPWRITE_ENDPOINT, APPWRITE_PROJECT and
+ * APPWRITE_API_KEY when it runs.  `title` goes into its first comment.
+ */
+void awm_aw_export_json(awm_buf *out, const awm_aw_schema *s, const char *project,
+			const char *database);
+void awm_aw_export_shell(awm_buf *out, const awm_aw_schema *s, const char *database,
+			 const char *title);
+
 #endif
