@@ -53,6 +53,8 @@ static int bad_url(const char *url, const char *why)
 int awm_appwrite_url_parse(awm_appwrite_url *out, const char *url)
 {
 	const char *p, *s1, *s2;
+	char *api;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (!strncmp(url, "appwrite://", 11)) {
@@ -78,7 +80,14 @@ int awm_appwrite_url_parse(awm_appwrite_url *out, const char *url)
 		return bad_url(url, "the project and database ids must be Appwrite ids (up to 36 "
 			       "letters, digits, '.', '-' or '_')");
 	}
-	return 0;
+	api = awm_printf_alloc("%s://%s/v1", out->plain_http ? "http" : "https", out->host);
+	rc = awm_http_check_url(api, "the Appwrite endpoint");
+	free(api);
+	if (rc < 0) {
+		awm_appwrite_url_release(out);
+		awm_error_prefix("'%s': appwrite+http:// is for tests against this machine only", url);
+	}
+	return rc;
 }
 
 void awm_appwrite_forget(char **secret)
@@ -101,10 +110,6 @@ int awm_appwrite_new(awm_appwrite **out, const char *url)
 	if ((rc = awm_appwrite_url_parse(&u, url)) < 0)
 		return rc;
 	awm_buf_printf(&api, "%s://%s/v1", u.plain_http ? "http" : "https", u.host);
-	if (u.plain_http && (rc = awm_http_check_url(api.ptr, "the Appwrite endpoint")) < 0) {
-		awm_error_prefix("appwrite+http:// is for tests against this machine only");
-		goto done;
-	}
 	if (!key || !*key) {
 		rc = awm_error_set(AWM_EINVALID, "no Appwrite key for '%s': set APPWRITE_API_KEY "
 				   "to an API key of project '%s'", url, u.project);
