@@ -6,6 +6,7 @@
                                               as awm's schema objects write it
     appwrite_dump.py docs <db> <collection>   every document, as JSON lines
     appwrite_dump.py delete <path>            DELETE /v1<path>
+    appwrite_dump.py post <path> <json>       POST /v1<path> with that body
 
 It reads APPWRITE_ENDPOINT, APPWRITE_PROJECT and APPWRITE_API_KEY, and is
 written independently of awm's C code, so a test that compares its output
@@ -25,10 +26,11 @@ HEADERS = {"X-Appwrite-Project": os.environ["APPWRITE_PROJECT"],
 INTERNAL = {"awm_state", "awm_locks", "awm_refs"}
 
 
-def call(method, path, queries=()):
+def call(method, path, queries=(), body=None):
     qs = "&".join("queries%5B%5D=" + urllib.parse.quote(json.dumps(q)) for q in queries)
+    headers = dict(HEADERS, **({"Content-Type": "application/json"} if body else {}))
     req = urllib.request.Request(ENDPOINT + path + ("?" + qs if qs else ""), method=method,
-                                 headers=HEADERS)
+                                 headers=headers, data=body.encode() if body else None)
     with urllib.request.urlopen(req) as res:
         body = res.read()
     return json.loads(body) if body else None
@@ -110,8 +112,11 @@ def main():
                 print(json.dumps(d, sort_keys=True))
         elif what == "delete":
             call("DELETE", sys.argv[2])
+        elif what == "post":
+            call("POST", sys.argv[2], body=sys.argv[3])
         else:
-            sys.exit("usage: appwrite_dump.py schema <db> | docs <db> <coll> | delete <path>")
+            sys.exit("usage: appwrite_dump.py schema <db> | docs <db> <coll> | delete <path> | "
+                     "post <path> <json>")
     except urllib.error.HTTPError as e:
         sys.exit("%s %s: %s" % (e.code, e.reason, e.read().decode()))
 
