@@ -160,6 +160,75 @@ static int replay_changeset(sqlite3 *db, awm_repo *repo, const awm_commit *c)
 	return rc;
 }
 
+/* The schema a commit records, and its first parent's (empty when it has none). */
+static int schema_ids(awm_oid *mine, awm_oid *before, awm_repo *repo, const awm_commit *c)
+{
+	awm_commit *p;
+	awm_buf empty = AWM_BUF_INIT;
+	int rc;
+
+	*mine = c->schema;
+	if (!c->nparents) {
+		awm_schema_empty_payload(&empty, c->engine);
+		awm_oid_hash(before, AWM_OBJ_SCHEMA, empty.ptr, empty.size);
+		awm_buf_release(&empty);
+		return 0;
+	}
+	if ((rc = awm_commit_read(&p, repo->odb, &c->parents[0])) < 0)
+		return rc;
+	*before = p->schema;
+	awm_commit_free(p);
+	return 0;
+}
+
+/*
+ * A migration that is a whole target schema (Appwrite) was written on top
+ * of its parent's schema.  On a new parent with the same schema it means
+ * the same and moves as it is; on one whose schema changed, the file would
+ * undo those changes, so it is a conflict for its author to resolve.
+ */
+static int replay_schema(awm_oid *out, awm_repo *repo, awm_packwriter *pw, const awm_commit *c,
+			 const awm_oid *parent, const awm_signature *who)
+{
+	awm_commit *n = NULL, *np = NULL;
+	awm_oid mine, before;
+	awm_buf payload = AWM_BUF_INIT;
+	const char *file = c->migration ? c->migration : awm_oid_tohex(&c->oid).s;
+	int rc;
+
+	if ((rc = schema_ids(&mine, &before, repo, c)) < 0 ||
+	    (rc = awm_commit_read(&np, repo->odb, parent)) < 0)
+		goto done;
+	if (!awm_oid_equal(&np->schema, &before)) {
+		rc = awm_error_set(AWM_ECONFLICT, "cannot replay '%s' (commit %s) onto %s: it is "
+				   "the whole schema as its author saw it, and the schema changed "
+				   "upstream; write the file again on top of theirs ('awm export %s' "
+				   "prints it), record it anew, and drop this commit; nothing was "
+				   "changed", file, awm_oid_short(&c->oid, 10).s,
+				   awm_oid_short(parent, 10).s, awm_oid_short(parent, 10).s);
+		goto done;
+	}
+	n = awm_commit_new();
+	awm_commit_add_parent(n, parent);
+	n->has_up = c->has_up;
+	n->up = c->up;
+	n->kind = c->kind;
+	n->schema = c->schema;
+	n->engine = awm_strdup(c->engine);
+	n->migration = c->migration ? awm_strdup(c->migration) : NULL;
+	n->gitcommit = c->gitcommit ? awm_strdup(c->gitcommit) : NULL;
+	n->message = awm_strdup(c->message ? c->message : "\n");
+	awm_signature_copy(&n->author, &c->author);
+	awm_signature_copy(&n->committer, who);
+	if ((rc = awm_commit_serialize(&payload, n)) == 0)
+		rc = awm_packwriter_add(pw, out, AWM_OBJ_COMMIT, payload.ptr, payload.size);
+done:
+	awm_commit_free(n);
+	awm_commit_free(np);
+	awm_buf_release(&payload);
+	return rc;
+}
+
 /* Run one commit on `db` (at its new parent) and write its new version. */
 static int replay(awm_oid *out, awm_repo *repo, awm_packwriter *pw, sqlite3 *db,
 		  const awm_commit *c, const awm_oid *parent, const awm_signature *who)
@@ -263,7 +332,6 @@ int awm_rebase_onto(awm_rebase_result *out, awm_repo *repo, const awm_oid *onto,
 	if (out->skipped == p.nr)
 		goto done;
 	if ((rc = awm_git_identity(&who, repo->root)) < 0 ||
-	    (rc = awm_scratch_open(&db, repo, onto)) < 0 ||
 	    (rc = awm_packwriter_new(&pw, repo->odb, LOOSE_LIMIT, 0)) < 0)
 		goto done;
 	for (i = 0; i < p.nr; i++) {
@@ -271,15 +339,21 @@ int awm_rebase_onto(awm_rebase_result *out, awm_repo *repo, const awm_oid *onto,
 
 		if (!p.todo[i])
 			continue;
-
-		if ((rc = replay(&next, repo, pw, db, p.todo[i], &cur, &who)) < 0)
+		if (strcmp(p.todo[i]->engine, "sqlite"))
+			rc = replay_schema(&next, repo, pw, p.todo[i], &cur, &who);
+		else if (!db && (rc = awm_scratch_open(&db, repo, onto)) < 0)
+			goto done;
+		else
+			rc = replay(&next, repo, pw, db, p.todo[i], &cur, &who);
+		if (rc < 0)
 			goto done;
 		cur = next;
 		out->replayed++;
 	}
 	if ((rc = awm_packwriter_commit(pw, NULL)) < 0)
 		goto done;
-	awm_scratch_save(repo, &cur, db);
+	if (db)
+		awm_scratch_save(repo, &cur, db);
 	awm_error_clear();
 	out->new_tip = cur;
 done:

@@ -117,6 +117,10 @@ int awm_replay_up_ex(sqlite3 *db, awm_repo *repo, const awm_commit *c, unsigned 
 {
 	int rc = 0;
 
+	if (strcmp(c->engine, "sqlite"))
+		return awm_error_set(AWM_EINVALID, "commit %s is a migration for '%s', which has no "
+				     "SQLite database state to build", awm_oid_short(&c->oid, 10).s,
+				     c->engine);
 	if (c->kind == AWM_KIND_SCRIPT && (flags & AWM_REPLAY_RERUN_SCRIPTS))
 		return awm_script_rerun(repo, db, c);
 	if (c->has_up)
