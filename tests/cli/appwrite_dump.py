@@ -49,9 +49,26 @@ def every(path, member):
         cursor = page[-1]["$id"]
 
 
+def canonical(obj):
+    """Compact JSON with sorted keys, numbers written as jansson writes them."""
+    if isinstance(obj, dict):
+        return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + canonical(obj[k])
+                              for k in sorted(obj)) + "}"
+    if isinstance(obj, list):
+        return "[" + ",".join(canonical(v) for v in obj) + "]"
+    if isinstance(obj, float):
+        text = "%.17g" % obj
+        if "e" in text:
+            mantissa, exp = text.split("e")
+            text = "%se%d" % (mantissa, int(exp))
+        elif "." not in text:
+            text += ".0"
+        return text
+    return json.dumps(obj, ensure_ascii=False)
+
+
 def dump(obj):
-    text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return text.replace("\\", "\\\\")
+    return canonical(obj).replace("\\", "\\\\")
 
 
 def attribute(a):

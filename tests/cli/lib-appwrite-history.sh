@@ -52,7 +52,7 @@ author='{"key": "author", "type": "relationship", "relatedCollection": "users", 
 posts_v3=$(printf '%s' "$posts_v2" | sed "s|{\"key\": \"published\"|$author, {\"key\": \"published\"|")
 posts_v6=$(printf '%s' "$posts_v3" | sed 's/"name": "Posts",/"name": "Articles", "documentSecurity": true,/')
 posts_v8=$(printf '%s' "$posts_v6" | sed 's/"onDelete": "cascade"/"onDelete": "restrict"/')
-posts_v10=$(printf '%s' "$posts_v8" | sed 's/{"key": "published"/{"key": "score", "type": "double", "min": 0, "max": 5}, {"key": "published"/')
+posts_v10=$(printf '%s' "$posts_v8" | sed 's/{"key": "published"/{"key": "score", "type": "double", "min": 0, "max": 5}, {"key": "weight", "type": "double", "default": 0.1}, {"key": "published"/')
 comments_v7='{"$id": "comments", "name": "Comments", "attributes": [
   {"key": "text", "type": "string", "size": 1000, "required": true},
   {"key": "post", "type": "relationship", "relatedCollection": "posts", "relationType": "manyToOne", "onDelete": "setNull"}],
