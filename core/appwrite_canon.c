@@ -19,7 +19,7 @@
 
 /* ---- values ---- */
 
-static int get_bool(int *out, json_t *raw, const char *name, int dflt, awm_aw_problems *p,
+int awm_aw_get_bool(int *out, json_t *raw, const char *name, int dflt, awm_aw_problems *p,
 		    const char *path)
 {
 	json_t *v = json_object_get(raw, name);
@@ -36,7 +36,7 @@ static int get_bool(int *out, json_t *raw, const char *name, int dflt, awm_aw_pr
 }
 
 /* UTF-8 characters in `s`: Appwrite's sizes count characters. */
-static size_t utf8_len(const char *s)
+size_t awm_aw_utf8_len(const char *s)
 {
 	size_t n = 0;
 
@@ -140,7 +140,7 @@ static int canon_relationship(json_t *out, json_t *raw, const char *coll, awm_aw
 	const char *twokey = id_member(raw, "twoWayKey", coll, p, path);
 	int two = 0, bad = !related || !twokey;
 
-	bad |= get_bool(&two, raw, "twoWay", 0, p, path) < 0;
+	bad |= awm_aw_get_bool(&two, raw, "twoWay", 0, p, path) < 0;
 	if (!one_of(rtype, relation_types)) {
 		awm_aw_problem(p, path, "'relationType' must be oneToOne, oneToMany, manyToOne "
 			       "or manyToMany");
@@ -217,7 +217,7 @@ static int canon_string(json_t *out, json_t *raw, awm_aw_problems *p, const char
 				       STRING_MAX);
 			return -1;
 		}
-		if (get_bool(&enc, raw, "encrypt", 0, p, path) < 0)
+		if (awm_aw_get_bool(&enc, raw, "encrypt", 0, p, path) < 0)
 			return -1;
 		json_object_set_new(out, "size", json_integer(json_integer_value(size)));
 		json_object_set_new(out, "encrypt", json_boolean(enc));
@@ -239,7 +239,7 @@ static int canon_string(json_t *out, json_t *raw, awm_aw_problems *p, const char
 	json_array_foreach(el, i, v) {
 		const char *s = json_string_value(v);
 
-		if (!s || !*s || utf8_len(s) > 255) {
+		if (!s || !*s || awm_aw_utf8_len(s) > 255) {
 			awm_aw_problem(p, path, "enum element %zu must be a string of 1 to 255 "
 				       "characters", i);
 			return -1;
@@ -319,7 +319,7 @@ static int canon_default(json_t *out, json_t *raw, awm_aw_problems *p, const cha
 		free(dt);
 		return 0;
 	}
-	if (!fmt && (json_int_t)utf8_len(s) > json_integer_value(json_object_get(out, "size"))) {
+	if (!fmt && (json_int_t)awm_aw_utf8_len(s) > json_integer_value(json_object_get(out, "size"))) {
 		awm_aw_problem(p, path, "the default is longer than 'size'");
 		return -1;
 	}
@@ -356,8 +356,8 @@ json_t *awm_aw_canon_attribute(json_t *raw, const char *coll, awm_aw_problems *p
 		awm_aw_problem(p, path, "an attribute must be a JSON object");
 		return NULL;
 	}
-	if (get_bool(&req, raw, "required", 0, p, path) < 0 ||
-	    get_bool(&arr, raw, "array", 0, p, path) < 0 || !key)
+	if (awm_aw_get_bool(&req, raw, "required", 0, p, path) < 0 ||
+	    awm_aw_get_bool(&arr, raw, "array", 0, p, path) < 0 || !key)
 		return NULL;
 	if (type && !strcmp(type, "float"))
 		type = "double";
@@ -475,90 +475,4 @@ json_t *awm_aw_canon_index(json_t *raw, awm_aw_problems *p, const char *path, in
 	return out;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(json_string_value(*(json_t *const *)a), json_string_value(*(json_t *const *)b));
-}
-
-/* action("role") with a role Appwrite knows; write() is create, update and delete. */
-static int add_permission(json_t *out, const char *perm)
-{
-	static const char *const actions[] = { "read", "create", "update", "delete", "write" };
-	const char *open = strchr(perm, '('), *role;
-	size_t i, n, alen;
-	char *r;
-	int ok = 0;
-
-	if (!open || strncmp(open, "(\"", 2) || (n = strlen(open)) < 5 || strcmp(open + n - 2, "\")"))
-		return -1;
-	alen = (size_t)(open - perm);
-	role = open + 2;
-	r = awm_strndup(role, n - 4);
-	ok = !strcmp(r, "any") || !strcmp(r, "guests") || !strcmp(r, "users") ||
-	     !strcmp(r, "users/verified") || !strcmp(r, "users/unverified") ||
-	     !strncmp(r, "user:", 5) || !strncmp(r, "team:", 5) || !strncmp(r, "member:", 7) ||
-	     !strncmp(r, "label:", 6);
-	if (ok && strpbrk(r, "\" ()"))
-		ok = 0;
-	for (i = 0; ok && i < 5; i++) {
-		if (strlen(actions[i]) != alen || strncmp(perm, actions[i], alen))
-			continue;
-		if (i == 4) {
-			json_array_append_new(out, json_sprintf("create(\"%s\")", r));
-			json_array_append_new(out, json_sprintf("update(\"%s\")", r));
-			json_array_append_new(out, json_sprintf("delete(\"%s\")", r));
-		} else {
-			json_array_append_new(out, json_sprintf("%s(\"%s\")", actions[i], r));
-		}
-		break;
-	}
-	free(r);
-	return ok && i < 5 ? 0 : -1;
-}
-
-json_t *awm_aw_canon_meta(json_t *raw, awm_aw_problems *p, const char *path)
-{
-	json_t *perms = json_object_get(raw, "$permissions"), *list = json_array(), *v, *sorted;
-	const char *name = awm_appwrite_jstr(raw, "name");
-	json_t **items;
-	size_t i, n;
-	int sec = 0, enabled = 1, bad = 0;
-
-	if (!name || !*name || utf8_len(name) > 128) {
-		awm_aw_problem(p, path, "'name' must be a string of 1 to 128 characters");
-		bad = 1;
-	}
-	bad |= get_bool(&sec, raw, "documentSecurity", 0, p, path) < 0;
-	bad |= get_bool(&enabled, raw, "enabled", 1, p, path) < 0;
-	if (perms && !json_is_null(perms) && !json_is_array(perms)) {
-		awm_aw_problem(p, path, "'$permissions' must be an array");
-		bad = 1;
-	}
-	json_array_foreach(perms, i, v)
-		if (!json_is_string(v) || add_permission(list, json_string_value(v)) < 0) {
-			awm_aw_problem(p, path, "permission %s is not action(\"role\") with an "
-				       "action of read, create, update, delete or write and an "
-				       "Appwrite role", json_is_string(v) ? json_string_value(v) : "?");
-			bad = 1;
-		}
-	if (bad) {
-		json_decref(list);
-		return NULL;
-	}
-	/* Sorted, without duplicates: Appwrite keeps each permission once. */
-	n = json_array_size(list);
-	items = awm_calloc(n ? n : 1, sizeof(json_t *));
-	for (i = 0; i < n; i++)
-		items[i] = json_array_get(list, i);
-	if (n)
-		qsort(items, n, sizeof(json_t *), cmp_str);
-	sorted = json_array();
-	for (i = 0; i < n; i++)
-		if (!i || strcmp(json_string_value(items[i]), json_string_value(items[i - 1])))
-			json_array_append(sorted, items[i]);
-	free(items);
-	json_decref(list);
-	return json_pack("{s:s, s:o, s:b, s:b}", "name", name, "$permissions", sorted,
-			 "documentSecurity", sec, "enabled", enabled);
-}
 

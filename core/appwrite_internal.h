@@ -32,6 +32,16 @@ json_t *awm_aw_canon_index(json_t *raw, awm_aw_problems *p, const char *path, in
 /* The canonical collection settings, or NULL with problems reported. */
 json_t *awm_aw_canon_meta(json_t *raw, awm_aw_problems *p, const char *path);
 
+/*
+ * A boolean member of `raw` into `*out` (`dflt` when absent); -1 with a
+ * problem reported when it is not true or false.
+ */
+int awm_aw_get_bool(int *out, json_t *raw, const char *name, int dflt, awm_aw_problems *p,
+		    const char *path);
+
+/* Characters of UTF-8 text: Appwrite's sizes count characters. */
+size_t awm_aw_utf8_len(const char *s);
+
 /* The attribute a two-way relationship `parent` of `coll` adds to its target. */
 json_t *awm_aw_child_side(const json_t *parent, const char *coll);
 

@@ -67,6 +67,95 @@ int awm_aw_is_relationship(const json_t *attr)
 	return side && !strcmp(side, "child") ? 2 : 1;
 }
 
+/* ---- collection settings ---- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(json_string_value(*(json_t *const *)a), json_string_value(*(json_t *const *)b));
+}
+
+/* action("role") with a role Appwrite knows; write() is create, update and delete. */
+static int add_permission(json_t *out, const char *perm)
+{
+	static const char *const actions[] = { "read", "create", "update", "delete", "write" };
+	const char *open = strchr(perm, '('), *role;
+	size_t i, n, alen;
+	char *r;
+	int ok = 0;
+
+	if (!open || strncmp(open, "(\"", 2) || (n = strlen(open)) < 5 || strcmp(open + n - 2, "\")"))
+		return -1;
+	alen = (size_t)(open - perm);
+	role = open + 2;
+	r = awm_strndup(role, n - 4);
+	ok = !strcmp(r, "any") || !strcmp(r, "guests") || !strcmp(r, "users") ||
+	     !strcmp(r, "users/verified") || !strcmp(r, "users/unverified") ||
+	     !strncmp(r, "user:", 5) || !strncmp(r, "team:", 5) || !strncmp(r, "member:", 7) ||
+	     !strncmp(r, "label:", 6);
+	if (ok && strpbrk(r, "\" ()"))
+		ok = 0;
+	for (i = 0; ok && i < 5; i++) {
+		if (strlen(actions[i]) != alen || strncmp(perm, actions[i], alen))
+			continue;
+		if (i == 4) {
+			json_array_append_new(out, json_sprintf("create(\"%s\")", r));
+			json_array_append_new(out, json_sprintf("update(\"%s\")", r));
+			json_array_append_new(out, json_sprintf("delete(\"%s\")", r));
+		} else {
+			json_array_append_new(out, json_sprintf("%s(\"%s\")", actions[i], r));
+		}
+		break;
+	}
+	free(r);
+	return ok && i < 5 ? 0 : -1;
+}
+
+json_t *awm_aw_canon_meta(json_t *raw, awm_aw_problems *p, const char *path)
+{
+	json_t *perms = json_object_get(raw, "$permissions"), *list = json_array(), *v, *sorted;
+	const char *name = awm_appwrite_jstr(raw, "name");
+	json_t **items;
+	size_t i, n;
+	int sec = 0, enabled = 1, bad = 0;
+
+	if (!name || !*name || awm_aw_utf8_len(name) > 128) {
+		awm_aw_problem(p, path, "'name' must be a string of 1 to 128 characters");
+		bad = 1;
+	}
+	bad |= awm_aw_get_bool(&sec, raw, "documentSecurity", 0, p, path) < 0;
+	bad |= awm_aw_get_bool(&enabled, raw, "enabled", 1, p, path) < 0;
+	if (perms && !json_is_null(perms) && !json_is_array(perms)) {
+		awm_aw_problem(p, path, "'$permissions' must be an array");
+		bad = 1;
+	}
+	json_array_foreach(perms, i, v)
+		if (!json_is_string(v) || add_permission(list, json_string_value(v)) < 0) {
+			awm_aw_problem(p, path, "permission %s is not action(\"role\") with an "
+				       "action of read, create, update, delete or write and an "
+				       "Appwrite role", json_is_string(v) ? json_string_value(v) : "?");
+			bad = 1;
+		}
+	if (bad) {
+		json_decref(list);
+		return NULL;
+	}
+	/* Sorted, without duplicates: Appwrite keeps each permission once. */
+	n = json_array_size(list);
+	items = awm_calloc(n ? n : 1, sizeof(json_t *));
+	for (i = 0; i < n; i++)
+		items[i] = json_array_get(list, i);
+	if (n)
+		qsort(items, n, sizeof(json_t *), cmp_str);
+	sorted = json_array();
+	for (i = 0; i < n; i++)
+		if (!i || strcmp(json_string_value(items[i]), json_string_value(items[i - 1])))
+			json_array_append(sorted, items[i]);
+	free(items);
+	json_decref(list);
+	return json_pack("{s:s, s:o, s:b, s:b}", "name", name, "$permissions", sorted,
+			 "documentSecurity", sec, "enabled", enabled);
+}
+
 /* ---- the model ---- */
 
 awm_aw_schema *awm_aw_schema_new(void)

@@ -37,6 +37,10 @@ int awm_engine_is_appwrite(const awm_engine *e);
 /* "/databases/<db>/collections[/<coll>][<rest>]" */
 void awm_aw_coll_path(awm_buf *out, aw_engine *e, const char *coll, const char *rest);
 
+/* The vtable's history calls (engine_appwrite_rows.c). */
+int awm_aw_history(awm_history *out, awm_engine *base);
+int awm_aw_reset(size_t *removed, awm_engine *base, const awm_lock_request *held);
+
 /* The vtable's lock calls (engine_appwrite_lock.c). */
 int awm_aw_lock(awm_lock_info *holder, awm_engine *base, const awm_lock_request *req);
 int awm_aw_unlock(awm_engine *base, const awm_lock_request *req);
@@ -78,6 +82,39 @@ int awm_aw_check_lock(aw_engine *e, const awm_lock_request *req, int renew);
 
 /* Delete the lock `req->owner` holds (a conditional delete). */
 int awm_aw_drop_lock(aw_engine *e, const awm_lock_request *req);
+
+/*
+ * A step's operations and its cursor over them, kept in the row's payload
+ * ("ops", "progress"; engine_appwrite_step.c explains them).
+ */
+typedef struct awm_aw_cursor {
+	json_t *ops;                 /* borrowed from the payload */
+	size_t at, n;
+	int up;                      /* moving up */
+} awm_aw_cursor;
+
+/* What a running cursor writes to: the engine, the row and its payload. */
+typedef struct awm_aw_run {
+	aw_engine *e;
+	aw_row *row;
+	json_t *payload;
+	const awm_lock_request *lock;
+} awm_aw_run;
+
+void awm_aw_cursor_load(awm_aw_cursor *c, json_t *payload);
+void awm_aw_cursor_store(json_t *payload, const awm_aw_cursor *c);
+
+/* Move the cursor to its end, writing the row after each operation. */
+int awm_aw_cursor_run(awm_aw_run *r, awm_aw_cursor *c);
+
+/* After a failure `rc`: go back the way the cursor came; 0 when that worked. */
+int awm_aw_turn_back(awm_aw_run *r, awm_aw_cursor *c, int rc);
+
+/* AWM_EINVALID when `ops` lose data (see awm_aw_ops_lossy) and the step does not allow it. */
+int awm_aw_refuse_loss(const awm_step *s, json_t *ops, int down);
+
+/* The schema object `id` as a model (the engine's empty schema need not be stored). */
+int awm_aw_read_schema(awm_aw_schema **out, awm_engine *e, awm_repo *repo, const awm_oid *id);
 
 /* The step and the preview (engine_appwrite_step.c). */
 int awm_aw_engine_step(awm_step_result *out, awm_engine *base, const awm_step *s);

@@ -69,7 +69,7 @@ static int schema_id(awm_oid *out, const awm_aw_schema *s, awm_schema **keep)
 }
 
 /* The schema object `id` as a model; the engine's empty schema need not be stored. */
-static int read_schema(awm_aw_schema **out, awm_engine *e, awm_repo *repo, const awm_oid *id)
+int awm_aw_read_schema(awm_aw_schema **out, awm_engine *e, awm_repo *repo, const awm_oid *id)
 {
 	awm_schema *s;
 	awm_oid empty;
@@ -89,13 +89,7 @@ static int read_schema(awm_aw_schema **out, awm_engine *e, awm_repo *repo, const
 
 /* ---- the cursor ---- */
 
-typedef struct cursor {
-	json_t *ops;        /* F, borrowed from the payload */
-	size_t at, n;
-	int up;             /* moving up */
-} cursor;
-
-static void cursor_load(cursor *c, json_t *payload)
+void awm_aw_cursor_load(awm_aw_cursor *c, json_t *payload)
 {
 	json_t *prog = json_object_get(payload, "progress");
 	const char *moving = awm_appwrite_jstr(prog, "moving");
@@ -108,14 +102,14 @@ static void cursor_load(cursor *c, json_t *payload)
 	c->up = !moving || strcmp(moving, "down");
 }
 
-static void cursor_store(json_t *payload, const cursor *c)
+void awm_aw_cursor_store(json_t *payload, const awm_aw_cursor *c)
 {
 	json_object_set_new(payload, "progress", json_pack("{s:I, s:s}", "at", (json_int_t)c->at,
 							   "moving", c->up ? "up" : "down"));
 }
 
 /* Turn round: the operation that may be half-done is the first one done again. */
-static void cursor_turn(cursor *c, int up)
+static void cursor_turn(awm_aw_cursor *c, int up)
 {
 	if (c->up == up)
 		return;
@@ -127,7 +121,7 @@ static void cursor_turn(cursor *c, int up)
 }
 
 /* The operations the cursor runs from here to its end, in order (a new reference). */
-static json_t *cursor_remaining(const cursor *c)
+static json_t *cursor_remaining(const awm_aw_cursor *c)
 {
 	json_t *out;
 	size_t i;
@@ -140,20 +134,13 @@ static json_t *cursor_remaining(const cursor *c)
 	return out;
 }
 
-typedef struct run {
-	aw_engine *e;
-	aw_row *row;
-	json_t *payload;
-	const awm_lock_request *lock;
-} run;
-
 /* Move the cursor to its end, writing the row after each operation. */
-static int cursor_run(run *r, cursor *c)
+int awm_aw_cursor_run(awm_aw_run *r, awm_aw_cursor *c)
 {
 	awm_aw_exec x = { r->e->a, r->e->timeout_ms, &r->e->base.interrupted };
 	int rc = 0;
 
-	cursor_store(r->payload, c);
+	awm_aw_cursor_store(r->payload, c);
 	if ((rc = awm_aw_row_update(r->e, r->row, "pending", r->payload)) < 0)
 		return rc;
 	while (c->up ? c->at < c->n : c->at > 0) {
@@ -176,7 +163,7 @@ static int cursor_run(run *r, cursor *c)
 		if (rc < 0)
 			return rc;
 		c->at = c->up ? c->at + 1 : c->at - 1;
-		cursor_store(r->payload, c);
+		awm_aw_cursor_store(r->payload, c);
 		if ((rc = awm_aw_row_update(r->e, r->row, NULL, r->payload)) < 0)
 			return rc;
 	}
@@ -187,13 +174,13 @@ static int cursor_run(run *r, cursor *c)
  * After a failure: go back the way the cursor came.  0 when that worked;
  * otherwise the row stays pending, and the message says both errors.
  */
-static int turn_back(run *r, cursor *c, int rc)
+int awm_aw_turn_back(awm_aw_run *r, awm_aw_cursor *c, int rc)
 {
 	char *first = awm_strdup(awm_error_last());
 	int urc;
 
 	cursor_turn(c, !c->up);
-	if ((urc = cursor_run(r, c)) < 0) {
+	if ((urc = awm_aw_cursor_run(r, c)) < 0) {
 		char *second = awm_strdup(awm_error_last());
 
 		awm_error_set(rc, "%s; undoing what it did failed too (%s): its history row stays "
@@ -229,7 +216,7 @@ static int check_head(aw_engine *e, const awm_step *s)
 	return rc;
 }
 
-static int refuse_loss(const awm_step *s, json_t *ops, int down)
+int awm_aw_refuse_loss(const awm_step *s, json_t *ops, int down)
 {
 	awm_buf why = AWM_BUF_INIT;
 	int rc = 0;
@@ -271,7 +258,7 @@ static int check_result(awm_step_result *out, aw_engine *e, const awm_step *s,
 		goto done;
 	if (!expect || awm_oid_equal(&out->schema, expect))
 		goto done;
-	if ((rc = read_schema(&want_m, &e->base, s->repo, expect)) < 0 ||
+	if ((rc = awm_aw_read_schema(&want_m, &e->base, s->repo, expect)) < 0 ||
 	    (rc = awm_aw_schema_to_awm(&want, want_m)) < 0)
 		goto done;
 	awm_drift_compare(&out->drift, want, live_s);
@@ -340,21 +327,21 @@ static int start_up(aw_row *row, json_t **payload, aw_engine *e, const awm_step 
 {
 	awm_aw_schema *live = NULL, *target = NULL;
 	json_t *ops = NULL;
-	cursor c;
+	awm_aw_cursor c;
 	int rc;
 
 	if ((rc = awm_aw_engine_live(&live, e)) < 0 || (rc = schema_id(before, live, NULL)) < 0 ||
-	    (rc = read_schema(&target, &e->base, s->repo, &s->commit->schema)) < 0)
+	    (rc = awm_aw_read_schema(&target, &e->base, s->repo, &s->commit->schema)) < 0)
 		goto done;
 	ops = awm_aw_diff(live, target, 0);
-	if ((rc = refuse_loss(s, ops, 0)) < 0)
+	if ((rc = awm_aw_refuse_loss(s, ops, 0)) < 0)
 		goto done;
 	*payload = base_payload(s);
 	json_object_set_new(*payload, "schema_before", hex(before));
 	json_object_set(*payload, "ops", ops);
 	memset(&c, 0, sizeof(c));
 	c.up = 1;
-	cursor_store(*payload, &c);
+	awm_aw_cursor_store(*payload, &c);
 	rc = awm_aw_row_create(row, e, "migration", awm_oid_tohex(&s->commit->oid).s, "pending",
 			       *payload);
 done:
@@ -370,8 +357,8 @@ int awm_aw_engine_step(awm_step_result *out, awm_engine *base, const awm_step *s
 	aw_row row;
 	json_t *payload = NULL;
 	awm_oid before, *has_before = NULL;
-	cursor c;
-	run r;
+	awm_aw_cursor c;
+	awm_aw_run r;
 	char *msg;
 	int rc, fresh_up = 0, want_up = s->dir == AWM_DIR_UP;
 	const awm_oid *expect = want_up ? &s->commit->schema : s->expect_schema;
@@ -400,7 +387,7 @@ int awm_aw_engine_step(awm_step_result *out, awm_engine *base, const awm_step *s
 			json_t *inv = awm_aw_inverse(json_object_get(payload, "ops"),
 						     json_array_size(json_object_get(payload, "ops")));
 
-			rc = refuse_loss(s, inv, 1);
+			rc = awm_aw_refuse_loss(s, inv, 1);
 			json_decref(inv);
 			if (rc < 0)
 				goto done;
@@ -409,14 +396,14 @@ int awm_aw_engine_step(awm_step_result *out, awm_engine *base, const awm_step *s
 				"moving", "down"));
 		}
 	}
-	cursor_load(&c, payload);
+	awm_aw_cursor_load(&c, payload);
 	cursor_turn(&c, want_up);
 	r.e = e;
 	r.row = &row;
 	r.payload = payload;
 	r.lock = s->lock;
 	out->row_id = row.seq;
-	if ((rc = cursor_run(&r, &c)) == 0)
+	if ((rc = awm_aw_cursor_run(&r, &c)) == 0)
 		rc = check_result(out, e, s, expect);
 	if (rc < 0) {
 		if (e->base.interrupted || rc == AWM_ELOCKED) {
@@ -433,7 +420,7 @@ int awm_aw_engine_step(awm_step_result *out, awm_engine *base, const awm_step *s
 			rc = awm_error_set(AWM_ERROR, "%s", msg);
 			free(msg);
 		}
-		if (s->resume || turn_back(&r, &c, rc) < 0)
+		if (s->resume || awm_aw_turn_back(&r, &c, rc) < 0)
 			goto done;
 		/* Undone: the row says how it ended. */
 		msg = awm_strdup(awm_error_last());
@@ -466,13 +453,13 @@ int awm_aw_engine_preview(awm_buf *out, awm_engine *base, const awm_step *s,
 	awm_aw_schema *from = NULL, *target = NULL;
 	json_t *payload = NULL, *ops = NULL, *op;
 	awm_buf line = AWM_BUF_INIT;
-	cursor c;
+	awm_aw_cursor c;
 	size_t i;
 	int rc = 0, down;
 
 	if (s->dir == AWM_DIR_UP && !s->resume) {
 		if ((rc = awm_aw_schema_from_awm(&from, before)) < 0 ||
-		    (rc = read_schema(&target, base, s->repo, &s->commit->schema)) < 0)
+		    (rc = awm_aw_read_schema(&target, base, s->repo, &s->commit->schema)) < 0)
 			goto done;
 		ops = awm_aw_diff(from, target, 0);
 		down = 0;
@@ -486,7 +473,7 @@ int awm_aw_engine_preview(awm_buf *out, awm_engine *base, const awm_step *s,
 			json_object_set_new(payload, "progress", json_pack("{s:I, s:s}", "at",
 				(json_int_t)json_array_size(json_object_get(payload, "ops")),
 				"moving", "down"));
-		cursor_load(&c, payload);
+		awm_aw_cursor_load(&c, payload);
 		cursor_turn(&c, s->dir == AWM_DIR_UP);
 		ops = cursor_remaining(&c);
 		down = !c.up;
@@ -498,120 +485,12 @@ int awm_aw_engine_preview(awm_buf *out, awm_engine *base, const awm_step *s,
 	}
 	if (!json_array_size(ops))
 		awm_buf_puts(out, "    (no operation: the schema is already the target)\n");
-	rc = refuse_loss(s, ops, down);
+	rc = awm_aw_refuse_loss(s, ops, down);
 done:
 	json_decref(payload);
 	json_decref(ops);
 	awm_aw_schema_free(from);
 	awm_aw_schema_free(target);
-	awm_buf_release(&line);
-	return rc;
-}
-
-void awm_aw_rel_result_release(awm_aw_rel_result *r)
-{
-	awm_buf_release(&r->plan);
-	memset(r, 0, sizeof(*r));
-}
-
-int awm_appwrite_relationships(awm_aw_rel_result *out, awm_engine *base, awm_repo *repo,
-			       const awm_lock_request *lock, int dry_run, int allow_data_loss)
-{
-	aw_engine *e = (aw_engine *)base;
-	awm_aw_schema *live = NULL, *target = NULL;
-	awm_commit *c = NULL;
-	json_t *ops = NULL, *op, *payload = NULL, *left = NULL;
-	awm_step s;
-	aw_row top, row;
-	awm_buf line = AWM_BUF_INIT;
-	cursor cur;
-	run r;
-	size_t i;
-	int rc, found;
-
-	memset(out, 0, sizeof(*out));
-	memset(&row, 0, sizeof(row));
-	memset(&top, 0, sizeof(top));
-	awm_buf_init(&out->plan);
-	if (e->has_tables && (rc = awm_aw_row_top(&top, &found, e)) < 0)
-		return rc;
-	if (!e->has_tables || !found)
-		return awm_error_set(AWM_EINVALID, "nothing is applied to '%s' yet, so it has no "
-				     "relationships to make; run 'awm apply' first", e->a->shown);
-	if (strcmp(top.status, "applied")) {
-		rc = awm_error_set(AWM_EINVALID, "the last step on '%s' stopped half-way; finish "
-				   "it with 'awm apply' first", e->a->shown);
-		goto done;
-	}
-	if (awm_oid_fromhex(&out->head, top.record_id) < 0 ||
-	    (rc = awm_commit_read(&c, repo->odb, &out->head)) < 0) {
-		rc = awm_error_set(AWM_ENOTFOUND, "the database has commit %s applied, which this "
-				   "repository does not have; fetch it first", top.record_id);
-		goto done;
-	}
-	out->has_head = 1;
-	if ((rc = awm_aw_engine_live(&live, e)) < 0 ||
-	    (rc = read_schema(&target, base, repo, &c->schema)) < 0)
-		goto done;
-	ops = awm_aw_diff(live, target, 1);
-	out->nops = json_array_size(ops);
-	json_array_foreach(ops, i, op) {
-		awm_buf_clear(&line);
-		awm_aw_op_describe(&line, op);
-		awm_buf_printf(&out->plan, "    %s\n", line.ptr);
-	}
-	memset(&s, 0, sizeof(s));
-	s.commit = c;
-	s.allow_data_loss = allow_data_loss;
-	if ((rc = refuse_loss(&s, ops, 0)) < 0 || dry_run || !out->nops)
-		goto done;
-	if ((rc = awm_aw_check_lock(e, lock, 1)) < 0)
-		goto done;
-	payload = json_pack("{s:s, s:o, s:s, s:O}", "op", "relationships", "commit",
-			    hex(&c->oid), "by", lock ? lock->owner : "unknown", "ops", ops);
-	memset(&cur, 0, sizeof(cur));
-	cur.up = 1;
-	cursor_store(payload, &cur);
-	if ((rc = awm_aw_row_create(&row, e, "relationships", top.record_id, "pending",
-				    payload)) < 0)
-		goto done;
-	out->row_id = row.seq;
-	cursor_load(&cur, payload);
-	r.e = e;
-	r.row = &row;
-	r.payload = payload;
-	r.lock = lock;
-	if ((rc = cursor_run(&r, &cur)) == 0) {
-		/* Done when the relationships are exactly the head's. */
-		awm_aw_schema_free(live);
-		live = NULL;
-		if ((rc = awm_aw_engine_live(&live, e)) == 0 &&
-		    json_array_size(left = awm_aw_diff(live, target, 1)))
-			rc = awm_error_set(AWM_ERROR, "the relationships of '%s' still differ from "
-					   "the schema of %s after the run", e->a->shown,
-					   awm_oid_short(&c->oid, 10).s);
-	}
-	json_object_del(payload, "progress");
-	if (rc < 0 && !e->base.interrupted && rc != AWM_ELOCKED && turn_back(&r, &cur, rc) == 0) {
-		char *msg = awm_strdup(awm_error_last());
-
-		json_object_del(payload, "progress");
-		json_object_set_new(payload, "error", json_string(msg));
-		awm_aw_row_update(e, &row, "failed", payload);
-		awm_error_set(rc, "%s", msg);
-		free(msg);
-	} else if (rc == 0) {
-		rc = awm_aw_row_update(e, &row, "applied", payload);
-	}
-done:
-	json_decref(left);
-	json_decref(ops);
-	json_decref(payload);
-	awm_aw_schema_free(live);
-	awm_aw_schema_free(target);
-	awm_commit_free(c);
-	awm_aw_row_release(&top);
-	awm_aw_row_release(&row);
 	awm_buf_release(&line);
 	return rc;
 }

@@ -22,8 +22,7 @@
  * listed (X-Appwrite-Timestamp), which Appwrite refuses with 409
  * document_update_conflict when anything wrote it since.
  */
-#include "core/transport.h"
-#include "core/appwrite_api.h"
+#include "core/transport_appwrite.h"
 #include "core/appwrite_plan.h"
 #include "core/error.h"
 #include "objects/oid.h"
@@ -31,80 +30,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define BUCKET "awm-objects"
-#define REFS "awm_refs"
-#define CHUNK (5 * 1024 * 1024)
-#define PAGE 1000
-
-typedef struct aw_transport {
-	awm_transport base;
-	awm_appwrite *a;
-	int ready;                   /* the bucket and awm_refs exist */
-	uint64_t max_file;           /* the bucket's maximumFileSize */
-} aw_transport;
-
-/* ---- names ---- */
-
-static int all_digits(const char *s)
-{
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
-}
-
-/* The bucket file id of a (non-ref) remote file name; AWM_EINVALID for others. */
-static int file_id(awm_buf *out, const char *name)
-{
-	const char *p = name + 6;
-
-	awm_buf_clear(out);
-	if (!strncmp(name, "store/", 6) && strlen(p) > AWM_OID_HEXSZ &&
-	    awm_is_hex(p, AWM_OID_HEXSZ)) {
-		if (!strcmp(p + AWM_OID_HEXSZ, ".pack")) {
-			awm_buf_put(out, p, AWM_OID_HEXSZ);
-			return 0;
-		}
-		if (!strcmp(p + AWM_OID_HEXSZ, ".idx")) {
-			awm_buf_puts(out, p);
-			return 0;
-		}
-	}
-	if (!strncmp(name, "awm-remote-v", 12) && all_digits(name + 12)) {
-		awm_buf_puts(out, name);
-		return 0;
-	}
-	if (!strncmp(name, "locks/", 6) && all_digits(name + 6) && strlen(name + 6) < 20) {
-		awm_buf_printf(out, "lock-%s", name + 6);
-		return 0;
-	}
-	return awm_error_set(AWM_EINVALID, "'%s' is not a name awm keeps on Appwrite", name);
-}
-
-/* The remote file name of a bucket file id, or 0 for files that are not awm's. */
-static int file_name(awm_buf *out, const char *id)
-{
-	size_t n = strlen(id);
-
-	awm_buf_clear(out);
-	if (n == AWM_OID_HEXSZ && awm_is_hex(id, n))
-		awm_buf_printf(out, "store/%s.pack", id);
-	else if (n == AWM_OID_HEXSZ + 2 && awm_is_hex(id, AWM_OID_HEXSZ) && !strcmp(id + n - 2, ".m"))
-		awm_buf_printf(out, "store/%.*s.pack", AWM_OID_HEXSZ, id);
-	else if (n == AWM_OID_HEXSZ + 4 && awm_is_hex(id, AWM_OID_HEXSZ) &&
-		 !strcmp(id + AWM_OID_HEXSZ, ".idx"))
-		awm_buf_printf(out, "store/%s", id);
-	else if (!strncmp(id, "awm-remote-v", 12) && all_digits(id + 12))
-		awm_buf_puts(out, id);
-	else if (!strncmp(id, "lock-", 5) && all_digits(id + 5))
-		awm_buf_printf(out, "locks/%s", id + 5);
-	else
-		return 0;
-	return 1;
-}
 
 /* "refs/heads/main/<entry>" -> ref "refs/heads/main", entry "<entry>". */
 static int split_ref(awm_buf *ref, const char **entry, const char *name)
@@ -133,20 +58,19 @@ static void ref_doc(awm_buf *out, const char *ref)
 
 /* ---- setting up ---- */
 
+static json_t *string_attr(const char *key, int size)
+{
+	return json_pack("{s:s, s:s, s:b, s:b, s:i, s:b, s:n}", "key", key, "type", "string",
+			 "required", 1, "array", 0, "size", size, "encrypt", 0, "default");
+}
+
 static json_t *refs_collection(void)
 {
-	json_t *attrs = json_pack("[{s:s, s:s, s:b, s:b, s:i, s:b, s:n},"
-				  " {s:s, s:s, s:b, s:b, s:i, s:b, s:n},"
-				  " {s:s, s:s, s:b, s:b, s:i, s:b, s:n}]",
-				  "key", "ref", "type", "string", "required", 1, "array", 0, "size", 1024,
-				  "encrypt", 0, "default",
-				  "key", "entry", "type", "string", "required", 1, "array", 0, "size", 128,
-				  "encrypt", 0, "default",
-				  "key", "data", "type", "string", "required", 1, "array", 0, "size", 4096,
-				  "encrypt", 0, "default");
+	json_t *attrs = json_pack("[o, o, o]", string_attr("ref", 1024), string_attr("entry", 128),
+				  string_attr("data", 4096));
 
 	return json_pack("{s:s, s:s, s:{s:s, s:[], s:b, s:b, s:o, s:[]}}", "op", "createCollection",
-			 "collection", REFS, "spec", "name", REFS, "$permissions",
+			 "collection", AWM_AW_REFS, "spec", "name", AWM_AW_REFS, "$permissions",
 			 "documentSecurity", 0, "enabled", 1, "attributes", attrs, "indexes");
 }
 
@@ -160,19 +84,19 @@ static int ensure(aw_transport *t)
 
 	if (t->ready)
 		return 0;
-	rc = awm_appwrite_call(&b, t->a, "GET", "/storage/buckets/" BUCKET, NULL, NULL,
+	rc = awm_appwrite_call(&b, t->a, "GET", "/storage/buckets/" AWM_AW_BUCKET, NULL, NULL,
 			       "reading the bucket");
 	if (rc == AWM_ENOTFOUND) {
 		awm_error_clear();
-		body = json_pack("{s:s, s:s, s:[], s:b, s:b, s:s, s:b, s:b}", "bucketId", BUCKET,
-				 "name", BUCKET, "permissions", "fileSecurity", 0, "enabled", 1,
+		body = json_pack("{s:s, s:s, s:[], s:b, s:b, s:s, s:b, s:b}", "bucketId", AWM_AW_BUCKET,
+				 "name", AWM_AW_BUCKET, "permissions", "fileSecurity", 0, "enabled", 1,
 				 "compression", "none", "encryption", 0, "antivirus", 0);
 		rc = awm_appwrite_call(&b, t->a, "POST", "/storage/buckets", body, NULL,
 				       "creating the bucket");
 		json_decref(body);
 		if (rc == AWM_EEXISTS) {
 			awm_error_clear();
-			rc = awm_appwrite_call(&b, t->a, "GET", "/storage/buckets/" BUCKET, NULL, NULL,
+			rc = awm_appwrite_call(&b, t->a, "GET", "/storage/buckets/" AWM_AW_BUCKET, NULL, NULL,
 					       "reading the bucket");
 		}
 	}
@@ -196,7 +120,7 @@ static int ensure(aw_transport *t)
 	}
 	if (rc < 0)
 		goto done;
-	awm_buf_puts(&path, "/collections/" REFS);
+	awm_buf_puts(&path, "/collections/" AWM_AW_REFS);
 	rc = awm_appwrite_call(&c, t->a, "GET", path.ptr, NULL, NULL, "reading the refs");
 	if (rc == 0 && json_array_size(json_object_get(c, "attributes")) == 3) {
 		size_t i;
@@ -227,72 +151,6 @@ done:
 
 /* ---- listing ---- */
 
-/* Every item of a paged list (files or documents), in id order. */
-static int list_all(json_t **out, aw_transport *t, const char *path, const char *member)
-{
-	awm_buf p = AWM_BUF_INIT;
-	json_t *all = json_array(), *page = NULL, *q;
-	char *cursor = NULL;
-	size_t n;
-	int rc;
-
-	do {
-		q = json_pack("[o, o]", awm_appwrite_query("orderAsc", "$id", NULL),
-			      awm_appwrite_query("limit", NULL, json_pack("[i]", PAGE)));
-		if (cursor)
-			json_array_append_new(q, awm_appwrite_query("cursorAfter", NULL,
-								    json_pack("[s]", cursor)));
-		awm_appwrite_query_path(&p, path, q);
-		json_decref(page);
-		if ((rc = awm_appwrite_call(&page, t->a, "GET", p.ptr, NULL, NULL, "listing")) < 0)
-			break;
-		json_array_extend(all, json_object_get(page, member));
-		free(cursor);
-		cursor = NULL;
-		n = json_array_size(json_object_get(page, member));
-		if (n == PAGE)
-			cursor = awm_strdup(awm_appwrite_jstr(json_array_get(json_object_get(page, member),
-									 n - 1), "$id"));
-	} while (cursor);
-	json_decref(page);
-	free(cursor);
-	awm_buf_release(&p);
-	if (rc < 0)
-		json_decref(all);
-	else
-		*out = all;
-	return rc;
-}
-
-static int list_files(aw_transport *t, awm_remote_files *out, const char *prefix)
-{
-	awm_buf name = AWM_BUF_INIT;
-	json_t *files, *f;
-	size_t i;
-	int rc = list_all(&files, t, "/storage/buckets/" BUCKET "/files", "files");
-
-	if (rc < 0)
-		return rc;
-	json_array_foreach(files, i, f) {
-		const char *id = awm_appwrite_jstr(f, "$id");
-		json_int_t total = json_integer_value(json_object_get(f, "chunksTotal"));
-		uint64_t size = (uint64_t)json_integer_value(json_object_get(f, "sizeOriginal"));
-
-		/* Half-uploaded files do not count: Appwrite does not serve them yet. */
-		if (!id || total < 1 || json_integer_value(json_object_get(f, "chunksUploaded")) != total)
-			continue;
-		if (!file_name(&name, id) || strncmp(name.ptr, prefix, strlen(prefix)))
-			continue;
-		if (strlen(id) == AWM_OID_HEXSZ + 2)   /* a manifest: its name holds the size */
-			size = strtoull(awm_appwrite_jstr(f, "name") ? awm_appwrite_jstr(f, "name") :
-					"0", NULL, 10);
-		awm_remote_files_add(out, name.ptr, size, NULL);
-	}
-	json_decref(files);
-	awm_buf_release(&name);
-	return 0;
-}
-
 static int list_refs(aw_transport *t, awm_remote_files *out, const char *prefix)
 {
 	awm_buf path = AWM_BUF_INIT, name = AWM_BUF_INIT;
@@ -300,8 +158,8 @@ static int list_refs(aw_transport *t, awm_remote_files *out, const char *prefix)
 	size_t i;
 	int rc;
 
-	awm_buf_printf(&path, "/databases/%s/collections/" REFS "/documents", t->a->database);
-	if ((rc = list_all(&docs, t, path.ptr, "documents")) < 0)
+	awm_buf_printf(&path, "/databases/%s/collections/" AWM_AW_REFS "/documents", t->a->database);
+	if ((rc = awm_aw_list_all(&docs, t, path.ptr, "documents")) < 0)
 		goto done;
 	json_array_foreach(docs, i, d) {
 		const char *ref = awm_appwrite_jstr(d, "ref"), *entry = awm_appwrite_jstr(d, "entry");
@@ -332,220 +190,12 @@ static int aw_list_(awm_transport *base, awm_remote_files *out, const char *pref
 	if ((!*prefix || !strncmp(prefix, "refs/", 5) || !strncmp("refs/", prefix, strlen(prefix))) &&
 	    (rc = list_refs(t, out, prefix)) < 0)
 		goto fail;
-	if (strncmp(prefix, "refs/", 5) && (rc = list_files(t, out, prefix)) < 0)
+	if (strncmp(prefix, "refs/", 5) && (rc = awm_aw_bucket_list(t, out, prefix)) < 0)
 		goto fail;
 	awm_remote_files_sort(out);
 	return 0;
 fail:
 	awm_remote_files_release(out);
-	return rc;
-}
-
-/* ---- files ---- */
-
-static void on_progress(uint64_t done, uint64_t total, void *payload)
-{
-	aw_transport *t = payload;
-
-	if (t->base.progress)
-		t->base.progress(done, total, t->base.payload);
-}
-
-/*
- * Upload one bucket file, in chunks above 5 MiB.  A file with the id that
- * is whole already is left as it is (AWM_EEXISTS); one an interrupted
- * upload left half-done gets the chunks sent again.
- */
-static int upload(aw_transport *t, const char *id, const char *fname, const void *data,
-		  size_t len, uint64_t base, uint64_t total)
-{
-	awm_buf range = AWM_BUF_INIT, xid = AWM_BUF_INIT;
-	awm_http_part parts[2];
-	const char *headers[3];
-	size_t off = 0;
-	int rc = 0;
-
-	memset(parts, 0, sizeof(parts));
-	parts[0].name = "fileId";
-	parts[0].value = id;
-	parts[1].name = "file";
-	parts[1].filename = fname;
-	t->a->progress = on_progress;
-	t->a->progress_payload = t;
-	t->a->progress_total = total;
-	do {
-		size_t n = len - off > CHUNK ? CHUNK : len - off;
-		int h = 0;
-
-		parts[1].data = (const char *)data + off;
-		parts[1].len = n;
-		if (len > CHUNK) {
-			awm_buf_clear(&range);
-			awm_buf_printf(&range, "Content-Range: bytes %zu-%zu/%zu", off, off + n - 1, len);
-			headers[h++] = range.ptr;
-			if (off) {
-				awm_buf_clear(&xid);
-				awm_buf_printf(&xid, "x-appwrite-id: %s", id);
-				headers[h++] = xid.ptr;
-			}
-		}
-		headers[h] = NULL;
-		t->a->progress_base = base + off;
-		rc = awm_appwrite_upload(NULL, t->a, "/storage/buckets/" BUCKET "/files", parts, 2,
-					 headers, "uploading");
-		off += n;
-	} while (rc == 0 && off < len);
-	t->a->progress = NULL;
-	awm_buf_release(&range);
-	awm_buf_release(&xid);
-	return rc;
-}
-
-static int delete_file(aw_transport *t, const char *id)
-{
-	awm_buf path = AWM_BUF_INIT;
-	int rc;
-
-	awm_buf_printf(&path, "/storage/buckets/" BUCKET "/files/%s", id);
-	rc = awm_appwrite_call(NULL, t->a, "DELETE", path.ptr, NULL, NULL, "deleting");
-	if (rc == AWM_ENOTFOUND) {
-		awm_error_clear();
-		rc = 0;
-	}
-	awm_buf_release(&path);
-	return rc;
-}
-
-/* The manifest first, so the pack stops counting, then its parts. */
-static int delete_parts(aw_transport *t, const char *id)
-{
-	awm_buf part = AWM_BUF_INIT;
-	unsigned long k;
-	int rc;
-
-	awm_buf_printf(&part, "%s.m", id);
-	rc = delete_file(t, part.ptr);
-	for (k = 1; rc == 0; k++) {
-		awm_buf_clear(&part);
-		awm_buf_printf(&part, "/storage/buckets/" BUCKET "/files/%s.%lu", id, k);
-		rc = awm_appwrite_call(NULL, t->a, "DELETE", part.ptr, NULL, NULL, "deleting");
-	}
-	if (rc == AWM_ENOTFOUND) {
-		awm_error_clear();
-		rc = 0;
-	}
-	awm_buf_release(&part);
-	return rc;
-}
-
-/* Upload, and when a half-done upload of other bytes is in the way, start it afresh. */
-static int upload_file(aw_transport *t, const char *id, const char *fname, const void *data,
-		       size_t len, uint64_t base, uint64_t total)
-{
-	int rc = upload(t, id, fname, data, len, base, total);
-
-	if (rc < 0 && awm_appwrite_last_is(t->a, "storage_invalid_content_range")) {
-		awm_error_clear();
-		if ((rc = delete_file(t, id)) == 0)
-			rc = upload(t, id, fname, data, len, base, total);
-	}
-	return rc;
-}
-
-/*
- * Write a file.  Larger than the bucket allows: parts <id>.1 .. <id>.<n>,
- * then the manifest <id>.m (whose file name holds the whole size), so the
- * file appears only when all of it is there.
- */
-static int write_file(aw_transport *t, const char *name, const void *data, size_t len)
-{
-	awm_buf id = AWM_BUF_INIT, part = AWM_BUF_INIT, fname = AWM_BUF_INIT;
-	const char *slash = strrchr(name, '/');
-	size_t off, k = 0;
-	int rc;
-
-	if ((rc = file_id(&id, name)) < 0)
-		goto done;
-	if (len <= t->max_file) {
-		rc = upload_file(t, id.ptr, slash ? slash + 1 : name, data, len, 0, len);
-		goto done;
-	}
-	if (id.size != AWM_OID_HEXSZ) {
-		rc = awm_error_set(AWM_EINVALID, "'%s' is larger than the bucket '" BUCKET "' of "
-				   "'%s' allows (%llu bytes)", name, t->base.url,
-				   (unsigned long long)t->max_file);
-		goto done;
-	}
-	for (off = 0; rc == 0 && off < len; off += t->max_file) {
-		size_t n = len - off > t->max_file ? t->max_file : len - off;
-
-		awm_buf_clear(&part);
-		awm_buf_printf(&part, "%s.%zu", id.ptr, ++k);
-		rc = upload_file(t, part.ptr, part.ptr, (const char *)data + off, n, off, len);
-		if (rc == AWM_EEXISTS) {
-			awm_error_clear();
-			rc = 0;
-		}
-	}
-	if (rc < 0)
-		goto done;
-	awm_buf_clear(&part);
-	awm_buf_printf(&part, "%s.m", id.ptr);
-	awm_buf_printf(&fname, "%zu", len);
-	awm_buf_printf(&id, "\n%zu\n", k);   /* the manifest: the pack id and its parts */
-	rc = upload_file(t, part.ptr, fname.ptr, id.ptr, id.size, len, len);
-done:
-	awm_buf_release(&id);
-	awm_buf_release(&part);
-	awm_buf_release(&fname);
-	return rc;
-}
-
-static int download(awm_buf *out, aw_transport *t, const char *id)
-{
-	awm_buf path = AWM_BUF_INIT;
-	int rc;
-
-	awm_buf_printf(&path, "/storage/buckets/" BUCKET "/files/%s/download", id);
-	rc = awm_appwrite_download(out, t->a, path.ptr, "downloading");
-	awm_buf_release(&path);
-	return rc;
-}
-
-static int read_file(aw_transport *t, awm_buf *out, const char *name)
-{
-	awm_buf id = AWM_BUF_INIT, part = AWM_BUF_INIT, piece = AWM_BUF_INIT;
-	unsigned long k, n;
-	int rc;
-
-	if ((rc = file_id(&id, name)) < 0)
-		goto done;
-	rc = download(out, t, id.ptr);
-	if (rc != AWM_ENOTFOUND || id.size != AWM_OID_HEXSZ)
-		goto done;
-	/* A pack in parts: the manifest says how many. */
-	awm_error_clear();
-	awm_buf_printf(&part, "%s.m", id.ptr);
-	if ((rc = download(&piece, t, part.ptr)) < 0)
-		goto done;
-	if (sscanf(piece.ptr ? piece.ptr : "", "%*s %lu", &n) != 1 || n == 0 || n > 100000) {
-		rc = awm_error_set(AWM_ECORRUPT, "the manifest of '%s' on '%s' is damaged", name,
-				   t->base.url);
-		goto done;
-	}
-	awm_buf_clear(out);
-	for (k = 1; rc == 0 && k <= n; k++) {
-		awm_buf_clear(&part);
-		awm_buf_printf(&part, "%s.%lu", id.ptr, k);
-		if ((rc = download(&piece, t, part.ptr)) == 0)
-			awm_buf_put(out, piece.ptr, piece.size);
-	}
-done:
-	if (rc == AWM_ENOTFOUND)
-		rc = awm_error_set(AWM_ENOTFOUND, "'%s' is not on remote '%s'", name, t->base.url);
-	awm_buf_release(&id);
-	awm_buf_release(&part);
-	awm_buf_release(&piece);
 	return rc;
 }
 
@@ -557,7 +207,7 @@ static void doc_path(awm_buf *out, aw_transport *t, const char *ref)
 
 	ref_doc(&id, ref);
 	awm_buf_clear(out);
-	awm_buf_printf(out, "/databases/%s/collections/" REFS "/documents/%s", t->a->database,
+	awm_buf_printf(out, "/databases/%s/collections/" AWM_AW_REFS "/documents/%s", t->a->database,
 		       id.ptr);
 	awm_buf_release(&id);
 }
@@ -605,7 +255,7 @@ static int write_ref(aw_transport *t, const char *name, const awm_remote_file *e
 		goto done;
 	}
 	ref_doc(&id, ref.ptr);
-	awm_buf_printf(&path, "/databases/%s/collections/" REFS "/documents", t->a->database);
+	awm_buf_printf(&path, "/databases/%s/collections/" AWM_AW_REFS "/documents", t->a->database);
 	body = json_pack("{s:s, s:{s:s, s:s, s:s}}", "documentId", id.ptr, "data", "ref", ref.ptr,
 			 "entry", entry, "data", text);
 	rc = awm_appwrite_call(NULL, t->a, "POST", path.ptr, body, NULL, "writing");
@@ -655,7 +305,7 @@ static int aw_get_(awm_transport *base, awm_buf *out, const char *name, const ch
 	if ((rc = ensure(t)) < 0)
 		return rc;
 	if (strncmp(name, "refs/", 5))
-		return read_file(t, out, name);
+		return awm_aw_bucket_read(t, out, name);
 	if ((rc = split_ref(&ref, &entry, name)) == 0 && (rc = read_ref(&doc, t, ref.ptr)) == 0) {
 		if (strcmp(awm_appwrite_jstr(doc, "entry") ? awm_appwrite_jstr(doc, "entry") : "",
 			   entry)) {
@@ -680,7 +330,7 @@ static int aw_put_(awm_transport *base, const char *name, const void *data, size
 		return rc;
 	if (!strncmp(name, "refs/", 5))
 		return write_ref(t, name, NULL, 0, data, len);
-	rc = write_file(t, name, data, len);
+	rc = awm_aw_bucket_write(t, name, data, len);
 	if (rc == AWM_EEXISTS) {   /* immutable names: the same bytes are there */
 		awm_error_clear();
 		rc = 0;
@@ -700,7 +350,7 @@ static int aw_create_exclusive_(awm_transport *base, const char *name, const voi
 		rc = write_ref(t, name, NULL, 1, data, len);
 		return rc == AWM_ECONFLICT ? AWM_EEXISTS : rc;
 	}
-	return write_file(t, name, data, len);
+	return awm_aw_bucket_write(t, name, data, len);
 }
 
 static int aw_replace_(awm_transport *base, const char *name, const awm_remote_file *expected,
@@ -717,7 +367,7 @@ static int aw_replace_(awm_transport *base, const char *name, const awm_remote_f
 static int aw_remove_(awm_transport *base, const char *name)
 {
 	aw_transport *t = (aw_transport *)base;
-	awm_buf ref = AWM_BUF_INIT, path = AWM_BUF_INIT, cond = AWM_BUF_INIT, id = AWM_BUF_INIT;
+	awm_buf ref = AWM_BUF_INIT, path = AWM_BUF_INIT, cond = AWM_BUF_INIT;
 	const char *entry, *headers[2] = { NULL, NULL };
 	json_t *doc = NULL;
 	int rc;
@@ -725,10 +375,7 @@ static int aw_remove_(awm_transport *base, const char *name)
 	if ((rc = ensure(t)) < 0)
 		return rc;
 	if (strncmp(name, "refs/", 5)) {
-		if ((rc = file_id(&id, name)) < 0 || (rc = delete_file(t, id.ptr)) < 0)
-			goto done;
-		if (id.size == AWM_OID_HEXSZ)   /* a pack in parts, if it was one */
-			rc = delete_parts(t, id.ptr);
+		rc = awm_aw_bucket_remove(t, name);
 		goto done;
 	}
 	/* A ref entry: delete the slot only if it still holds this entry. */
@@ -756,7 +403,6 @@ done:
 	awm_buf_release(&ref);
 	awm_buf_release(&path);
 	awm_buf_release(&cond);
-	awm_buf_release(&id);
 	return rc;
 }
 
@@ -771,12 +417,14 @@ static int aw_put(awm_transport *base, const char *name, const void *data, size_
 	return counted((aw_transport *)base, aw_put_(base, name, data, len));
 }
 
-static int aw_create_exclusive(awm_transport *base, const char *name, const void *data, size_t len)
+static int aw_create_exclusive(awm_transport *base, const char *name, const void *data,
+			       size_t len)
 {
 	return counted((aw_transport *)base, aw_create_exclusive_(base, name, data, len));
 }
 
-static int aw_replace(awm_transport *base, const char *name, const awm_remote_file *expected, const void *data, size_t len)
+static int aw_replace(awm_transport *base, const char *name, const awm_remote_file *expected,
+		      const void *data, size_t len)
 {
 	return counted((aw_transport *)base, aw_replace_(base, name, expected, data, len));
 }
