@@ -58,7 +58,7 @@ static const char prelude[] =
 	"\tstatus=$(curl -sS -o \"$out\" -w '%{http_code}' -X \"$1\" \\\n"
 	"\t\t-H \"X-Appwrite-Project: $APPWRITE_PROJECT\" \\\n"
 	"\t\t-H \"X-Appwrite-Key: $APPWRITE_API_KEY\" \\\n"
-	"\t\t-H 'Content-Type: application/json' ${3:+--data \"$3\"} \"$APPWRITE_ENDPOINT$2\")\n"
+	"\t\t-H 'Content-Type: application/json' ${3:+--data-raw \"$3\"} \"$APPWRITE_ENDPOINT$2\")\n"
 	"\tcase $status in\n"
 	"\t2*) return 0 ;;\n"
 	"\tesac\n"

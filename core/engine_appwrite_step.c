@@ -317,6 +317,10 @@ static void finish_payload(json_t *payload, const awm_step *s, const awm_step_re
 	json_object_set_new(payload, "rollback", json_pack("{s:s, s:s, s:s, s:o}", "at", now.ptr,
 		"by", s->lock ? s->lock->owner : "unknown", "method", "inverse", "checksum",
 		hex(&out->schema)));
+	/* Before the rollback, the database was as the step had left it. */
+	if (json_is_string(json_object_get(payload, "checksum")))
+		json_object_set(json_object_get(payload, "rollback"), "schema_before",
+				json_object_get(payload, "checksum"));
 	drift_json(json_object_get(payload, "rollback"), &out->drift);
 	awm_buf_release(&now);
 }
@@ -420,7 +424,16 @@ int awm_aw_engine_step(awm_step_result *out, awm_engine *base, const awm_step *s
 			rc = awm_error_set(AWM_ERROR, "%s", msg);
 			free(msg);
 		}
-		if (s->resume || awm_aw_turn_back(&r, &c, rc) < 0)
+		if (s->resume) {
+			/* Finishing or undoing a stopped step: it stays as far as it got. */
+			msg = awm_strdup(awm_error_last());
+			rc = awm_error_set(rc, "%s; the half-done step of %s stays pending, to be "
+					   "finished or undone by the next apply or rollback", msg,
+					   awm_oid_short(&s->commit->oid, 10).s);
+			free(msg);
+			goto done;
+		}
+		if (awm_aw_turn_back(&r, &c, rc) < 0)
 			goto done;
 		/* Undone: the row says how it ended. */
 		msg = awm_strdup(awm_error_last());
