@@ -131,9 +131,18 @@ json_t *awm_aw_op_steps(json_t *op, const char *database)
 	if (!strcmp(name, "createCollection")) {
 		add_call(steps, "POST", base.ptr, collection_body(spec, coll),
 			 "collection_already_exists");
-		/* An undone delete brings the whole collection back. */
+		/*
+		 * An undone delete brings the whole collection back: every
+		 * attribute asked for at once, then waited for (Appwrite's worker
+		 * makes them in the background), then the indexes.
+		 */
+		json_array_foreach(json_object_get(spec, "attributes"), i, v) {
+			awm_buf_clear(&path);
+			awm_buf_printf(&path, "%s/%s/attributes/%s", base.ptr, coll, endpoint(v));
+			add_call(steps, "POST", path.ptr, attribute_body(v, 0), "attribute_already_exists");
+		}
 		json_array_foreach(json_object_get(spec, "attributes"), i, v)
-			create_attribute(steps, base.ptr, coll, v);
+			add_wait(steps, "attribute", coll, jstr(v, "key"), "available");
 		json_array_foreach(json_object_get(spec, "indexes"), i, v)
 			create_index(steps, base.ptr, coll, v);
 	} else if (!strcmp(name, "updateCollection")) {
