@@ -284,7 +284,12 @@ static int exchange(awm_http_response *res, awm_appwrite *a, awm_http_request *r
 	a->last_status = 0;
 	a->last_type[0] = '\0';
 	for (attempt = 1;; attempt++) {
-		if (a->interrupted && *a->interrupted) {
+		/*
+		 * An interrupted run stops retrying, but its first attempts still
+		 * go out: they are how it records where it stopped and releases
+		 * its lock.
+		 */
+		if (attempt > 1 && a->interrupted && *a->interrupted) {
 			rc = awm_error_set(AWM_ERROR, "interrupted");
 			break;
 		}

@@ -44,7 +44,8 @@ typedef struct awm_appwrite {
 	char *shown;             /* the URL as the user wrote it, for messages */
 	char *project, *database;
 	char *key;               /* secret: APPWRITE_API_KEY */
-	volatile int *interrupted;   /* a flag to stop retrying on, or NULL */
+	volatile int *interrupted;   /* a flag to stop retrying on, or NULL (the
+				      * loops above check it between calls) */
 	uint64_t requests, bytes_sent, bytes_received;
 	long last_status;        /* of the last failed call, 0 when none came */
 	char last_type[64];      /* Appwrite's error type of the last failed call */

@@ -14,7 +14,8 @@ check() {
 	appwrite_schema "$1" >live && commit_schema "$2" >want && test_cmp want live
 }
 
-# kill_when <pid> <min progress>: kill -9 once a pending row has done that many operations.
+# kill_when <pid> <min progress> [<signal>]: kill -9 (or with <signal>) once a
+# pending row has done that many operations.
 kill_when() {
 	n=0
 	until awm history --env prod --format=json 2>/dev/null >h.json &&
@@ -31,7 +32,7 @@ sys.exit(0 if any(r["status"] == "pending" and
 		fi
 		sleep 0.02
 	done
-	kill -9 "$1" && { wait "$1" || true; }
+	kill -"${3:-9}" "$1" && { wait "$1" || true; }
 }
 
 # ops <env>: per migration row, its commit and its recorded operations.
@@ -90,6 +91,16 @@ test_expect_success 'kill -9 in a rollback, then run it again' '
 	pid=$! && kill_when $pid 1 &&
 	awm rollback --env prod --force --to HEAD~9 >out && check app HEAD~9 &&
 	awm apply --env prod --to HEAD~7 >/dev/null && check app HEAD~7 &&
+	ops prod >prod.ops && test_cmp clean.ops prod.ops
+'
+
+test_expect_success 'SIGTERM: the step stops between operations, pending, and the lock is released' '
+	awm rollback --env prod --to HEAD~9 >/dev/null && check app HEAD~9 &&
+	{ awm apply --env prod --to HEAD~7 >term.out 2>term.err & } &&
+	pid=$! && kill_when $pid 1 TERM &&
+	test_grep "interrupted; applying .* was left half-done (pending in the history)" term.err &&
+	awm status --env prod >st && test_grep "lock: free" st &&
+	awm apply --env prod --to HEAD~7 >out && test_grep "(resumed)" out && check app HEAD~7 &&
 	ops prod >prod.ops && test_cmp clean.ops prod.ops
 '
 
