@@ -229,9 +229,29 @@ void awm_aw_sort_by_key(json_t *array)
 	free(items);
 }
 
+/*
+ * An attribute awm has no canonical form for (a type a newer Appwrite
+ * added, say): kept as Appwrite describes it, without what changes by
+ * itself, so it is still part of the schema, and shows as drift.
+ */
+static json_t *as_answered(json_t *raw)
+{
+	json_t *x = json_deep_copy(raw);
+	const char *st = awm_appwrite_jstr(x, "status");
+
+	json_object_del(x, "$createdAt");
+	json_object_del(x, "$updatedAt");
+	json_object_del(x, "error");
+	if (st && !strcmp(st, "available"))
+		json_object_del(x, "status");
+	if (!json_is_string(json_object_get(x, "key")))
+		json_object_set_new(x, "key", json_string("?"));
+	return x;
+}
+
 int awm_aw_schema_from_api(awm_aw_schema **out, json_t *collections, const char *shown)
 {
-	awm_aw_problems p = { shown, AWM_BUF_INIT, 0 };
+	awm_aw_problems p = { shown, AWM_BUF_INIT, 0 }, quiet = { shown, AWM_BUF_INIT, 0 };
 	awm_aw_schema *s = awm_aw_schema_new();
 	awm_buf path = AWM_BUF_INIT;
 	size_t i, j;
@@ -255,8 +275,9 @@ int awm_aw_schema_from_api(awm_aw_schema **out, json_t *collections, const char 
 
 			if (st && !strcmp(st, "deleting"))
 				continue;   /* on its way out */
-			if ((x = awm_aw_canon_attribute(v, id, &p, path.ptr, 1)))
-				json_array_append_new(attrs, x);
+			if (!(x = awm_aw_canon_attribute(v, id, &quiet, path.ptr, 1)))
+				x = as_answered(v);
+			json_array_append_new(attrs, x);
 		}
 		json_array_foreach(json_object_get(c, "indexes"), j, v) {
 			const char *st = awm_appwrite_jstr(v, "status");
@@ -283,6 +304,7 @@ int awm_aw_schema_from_api(awm_aw_schema **out, json_t *collections, const char 
 		*out = s;
 	}
 	awm_buf_release(&p.text);
+	awm_buf_release(&quiet.text);
 	awm_buf_release(&path);
 	return rc;
 }
