@@ -21,6 +21,7 @@
  */
 #include "core/engine_appwrite.h"
 #include "core/error.h"
+#include "core/fs.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -166,6 +167,8 @@ int awm_aw_cursor_run(awm_aw_run *r, awm_aw_cursor *c)
 		awm_aw_cursor_store(r->payload, c);
 		if ((rc = awm_aw_row_update(r->e, r->row, NULL, r->payload)) < 0)
 			return rc;
+		/* Tests: a moment between two operations to kill the run in. */
+		awm_test_pause("AWM_TEST_OP_PAUSE_MS");
 	}
 	return 0;
 }

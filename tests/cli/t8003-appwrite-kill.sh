@@ -7,8 +7,10 @@
 . "$AWM_SOURCE_DIR/tests/cli/lib-appwrite.sh"
 . "$AWM_SOURCE_DIR/tests/cli/lib-appwrite-history.sh"
 
-# Slow attributes, so that a step takes long enough to be killed in.
-start_appwrite_standin --attribute-delay 0.25
+# Slow attributes, and runs that pause after each operation
+# (AWM_TEST_OP_PAUSE_MS), so that a step is killed in the middle however
+# slow the machine is.
+start_appwrite_standin --attribute-delay 0.1
 
 check() {
 	appwrite_schema "$1" >live && commit_schema "$2" >want && test_cmp want live
@@ -55,7 +57,7 @@ test_expect_success 'setup: the history, and a clean run to compare with' '
 '
 
 test_expect_success 'kill -9 in the middle of a step leaves it pending, and its lock' '
-	{ awm apply --env prod --to HEAD~7 >apply.out 2>&1 & } &&
+	{ AWM_TEST_OP_PAUSE_MS=1000 awm apply --env prod --to HEAD~7 >apply.out 2>&1 & } &&
 	pid=$! && kill_when $pid 2 &&
 	awm history --env prod --format=json >h.json && test_grep "\"status\": \"pending\"" h.json &&
 	awm status --env prod >st && test_grep "lock: held by" st &&
@@ -80,14 +82,14 @@ test_expect_success 'every operation is recorded once, as an uninterrupted run r
 '
 
 test_expect_success 'kill -9 in a step, then roll back: the half-done step is undone exactly' '
-	{ awm apply --env prod --to HEAD~5 >apply.out 2>&1 & } &&
+	{ AWM_TEST_OP_PAUSE_MS=1000 awm apply --env prod --to HEAD~5 >apply.out 2>&1 & } &&
 	pid=$! && kill_when $pid 2 &&
 	awm rollback --env prod --force --to HEAD~7 >out && test_grep "^down.*(resumed)" out &&
 	check app HEAD~7 && ops prod >prod.ops && test_cmp clean.ops prod.ops
 '
 
 test_expect_success 'kill -9 in a rollback, then run it again' '
-	{ awm rollback --env prod --to HEAD~9 >rb.out 2>&1 & } &&
+	{ AWM_TEST_OP_PAUSE_MS=1000 awm rollback --env prod --to HEAD~9 >rb.out 2>&1 & } &&
 	pid=$! && kill_when $pid 1 &&
 	awm rollback --env prod --force --to HEAD~9 >out && check app HEAD~9 &&
 	awm apply --env prod --to HEAD~7 >/dev/null && check app HEAD~7 &&
@@ -96,7 +98,7 @@ test_expect_success 'kill -9 in a rollback, then run it again' '
 
 test_expect_success 'SIGTERM: the step stops between operations, pending, and the lock is released' '
 	awm rollback --env prod --to HEAD~9 >/dev/null && check app HEAD~9 &&
-	{ awm apply --env prod --to HEAD~7 >term.out 2>term.err & } &&
+	{ AWM_TEST_OP_PAUSE_MS=1000 awm apply --env prod --to HEAD~7 >term.out 2>term.err & } &&
 	pid=$! && kill_when $pid 1 TERM &&
 	test_grep "interrupted; applying .* was left half-done (pending in the history)" term.err &&
 	awm status --env prod >st && test_grep "lock: free" st &&
