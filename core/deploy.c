@@ -148,35 +148,32 @@ static int rollback_target(awm_oid *out, int *has, const awm_deploy *d,
 }
 
 /*
- * The schema the database has when plan step `i` starts: the live one for
- * the first, else what the step before leaves.
+ * The schema the database has when plan step `i` starts, when it is not
+ * the live one (the first step's): what the step before leaves, or NULL
+ * when no stored schema says (the live one is then the best guess).
  */
-static int schema_before(awm_schema **out, awm_deploy *d, size_t i, awm_repo *repo,
-			 const awm_schema *live, const awm_oid *empty, const char *engine)
+static awm_schema *schema_before(const awm_deploy *d, size_t i, awm_repo *repo,
+				 const awm_oid *empty, const char *engine)
 {
 	const awm_plan_step *prev = i ? &d->plan.steps[i - 1] : NULL;
+	awm_schema *s = NULL;
 	awm_oid id;
-	int rc;
 
-	*out = NULL;
 	if (!prev)
-		return 0;
+		return NULL;
 	if (prev->dir == AWM_DIR_UP)
 		id = prev->commit->schema;
 	else if (prev->check_schema)
 		id = prev->expect_schema;
 	else
-		return 0;
+		return NULL;
 	if (awm_oid_equal(&id, &d->live_schema))
-		return 0;
-	if (awm_oid_equal(&id, empty)) {
-		*out = awm_schema_new(engine);
-		return 0;
-	}
-	if ((rc = awm_schema_read(out, repo->odb, &id)) < 0)
-		awm_error_clear();   /* not stored: the live one is the best guess */
-	(void)live;
-	return 0;
+		return NULL;
+	if (awm_oid_equal(&id, empty))
+		return awm_schema_new(engine);
+	if (awm_schema_read(&s, repo->odb, &id) < 0)
+		awm_error_clear();
+	return s;
 }
 
 /*
@@ -195,12 +192,12 @@ static int preview_steps(awm_deploy *d, awm_repo *repo, awm_engine *e,
 		return 0;
 	d->previews = awm_calloc(d->plan.nr ? d->plan.nr : 1, sizeof(char *));
 	for (i = 0; i < d->plan.nr; i++) {
-		awm_schema *before = NULL;
+		awm_schema *before;
 		awm_step st;
 
 		make_step(&st, &subj, d, i, repo, o, NULL);
 		awm_buf_clear(&text);
-		schema_before(&before, d, i, repo, live, empty, e->ops->schema_engine);
+		before = schema_before(d, i, repo, empty, e->ops->schema_engine);
 		rc = awm_engine_preview(&text, e, &st, before ? before : live);
 		awm_schema_free(before);
 		d->previews[i] = awm_strdup(text.ptr ? text.ptr : "");

@@ -440,11 +440,6 @@ static int push_steps(awm_push_report *out, awm_remote *r, target *t, size_t n,
 		goto done;
 	if ((rc = upload_objects(out, r, &s, t, n, progress, payload)) < 0)
 		goto done;
-	/*
-	 * An upload takes a while: look at the refs again just before writing,
-	 * so a push that landed meanwhile is a plain rejection rather than a
-	 * race that withdraws both.
-	 */
 	if (r->t->caps & AWM_TRANSPORT_CAS) {
 		if (out->objects) {   /* look again, and swap against what is there now */
 			awm_remote_snapshot_release(&s);
@@ -462,6 +457,11 @@ static int push_steps(awm_push_report *out, awm_remote *r, target *t, size_t n,
 		}
 		goto done;
 	}
+	/*
+	 * An upload takes a while: look at the refs again just before writing,
+	 * so a push that landed meanwhile is a plain rejection rather than a
+	 * race that withdraws both.
+	 */
 	if (out->objects && (rc = recheck(r, t, n)) < 0)
 		goto done;
 	for (i = 0; i < n; i++)
