@@ -6,7 +6,7 @@
 
 static const char usage[] =
 	"usage: awm apply [--env <env>] [--to <revision>] [--dry-run] [--accept-drift]\n"
-	"                 [--force] [--rerun-scripts]\n"
+	"                 [--force] [--rerun-scripts] [--allow-data-loss]\n"
 	"\n"
 	"Move the environment's database from its applied head (what its awm_state\n"
 	"table says is applied) to the target: --to, else the environment's ref\n"
@@ -26,6 +26,9 @@ static const char usage[] =
 	"                       not expired yet (a run of yours that died)\n"
 	"  --rerun-scripts      run script migrations again instead of replaying the\n"
 	"                       changes they made when they were recorded\n"
+	"  --allow-data-loss    Appwrite: let steps delete collections, attributes or\n"
+	"                       relationships, or delete and create them again to\n"
+	"                       change what Appwrite cannot change in place\n"
 	"\n"
 	"Exit codes: 0 done, 1 error (a failing migration, drift), 2 bad usage,\n"
 	"3 the database is locked by another run.\n";
@@ -39,6 +42,7 @@ static int exec(awm_cli *cli, int argc, char **argv)
 		{ "accept-drift", no_argument, NULL, 'a' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "rerun-scripts", no_argument, NULL, 'R' },
+		{ "allow-data-loss", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -58,6 +62,7 @@ static int exec(awm_cli *cli, int argc, char **argv)
 		case 'a': o.accept_drift = 1; break;
 		case 'f': o.force = 1; break;
 		case 'R': o.rerun_scripts = 1; break;
+		case 'L': o.allow_data_loss = 1; break;
 		case 'h': return EXIT_OK;
 		default: return EXIT_USAGE;
 		}

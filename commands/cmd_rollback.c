@@ -6,7 +6,7 @@
 
 static const char usage[] =
 	"usage: awm rollback [--env <env>] [--to <revision> | --steps <n> | --all]\n"
-	"                    [--dry-run] [--accept-drift] [--force]\n"
+	"                    [--dry-run] [--accept-drift] [--force] [--allow-data-loss]\n"
 	"\n"
 	"Roll the environment's database back, by default one step.  Each step\n"
 	"runs the commit's down section or, when it has none, applies the inverse\n"
@@ -14,6 +14,7 @@ static const char usage[] =
 	"undone too.  A SQL migration without a down section that changed the\n"
 	"schema cannot be rolled back that way: the whole rollback is refused\n"
 	"before anything is touched.  History rows are kept, marked rolled_back.\n"
+	"An Appwrite step is undone by the inverses of the operations it recorded.\n"
 	"\n"
 	"  -e, --env <env>      the environment (default: $AWM_ENV, else\n"
 	"                       core.defaultEnv, else the only one)\n"
@@ -24,6 +25,8 @@ static const char usage[] =
 	"  --accept-drift       go on when the schema is not the recorded one\n"
 	"  -f, --force          take over a lock held by your own identity that has\n"
 	"                       not expired yet\n"
+	"  --allow-data-loss    Appwrite: let a step delete and create again what it\n"
+	"                       changed in a way Appwrite cannot undo in place\n"
 	"\n"
 	"Exit codes: 0 done, 1 error, 2 bad usage, 3 locked by another run.\n";
 
@@ -37,6 +40,7 @@ static int exec(awm_cli *cli, int argc, char **argv)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "accept-drift", no_argument, NULL, 'a' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "allow-data-loss", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -61,6 +65,7 @@ static int exec(awm_cli *cli, int argc, char **argv)
 		case 'n': o.dry_run = 1; break;
 		case 'a': o.accept_drift = 1; break;
 		case 'f': o.force = 1; break;
+		case 'L': o.allow_data_loss = 1; break;
 		case 'h': return EXIT_OK;
 		default: return EXIT_USAGE;
 		}

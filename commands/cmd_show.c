@@ -116,11 +116,15 @@ static int show_text(awm_cli *cli, const awm_commit *c, long rows, int schema_te
 			indented(&out, text.ptr);
 	}
 	if (rc == 0 && c->has_up && (rc = blob_text(&text, cli->repo, &c->up)) == 0) {
-		awm_buf_printf(&out, "\n%sUp%s:%s\n", cli_color(cli, C_BOLD),
+		awm_buf_printf(&out, "\n%s%s%s:%s\n", cli_color(cli, C_BOLD),
+			       strcmp(c->engine, "sqlite") ? "Target schema" : "Up",
 			       c->kind == AWM_KIND_SQL ? "" : " (generated)", cli_color(cli, C_RESET));
 		indented(&out, text.ptr);
 	}
-	if (rc == 0 && c->has_down && (rc = blob_text(&text, cli->repo, &c->down)) == 0) {
+	if (rc == 0 && strcmp(c->engine, "sqlite")) {
+		awm_buf_printf(&out, "\n%sDown:%s a rollback runs the inverses of the operations "
+			       "its apply recorded\n", cli_color(cli, C_BOLD), cli_color(cli, C_RESET));
+	} else if (rc == 0 && c->has_down && (rc = blob_text(&text, cli->repo, &c->down)) == 0) {
 		awm_buf_printf(&out, "\n%sDown%s:%s\n", cli_color(cli, C_BOLD),
 			       c->kind == AWM_KIND_SQL ? "" : " (generated)", cli_color(cli, C_RESET));
 		indented(&out, text.ptr);

@@ -15,6 +15,7 @@ extern const cmd_entry cmd_cherry_pick_entry;
 extern const cmd_entry cmd_commit_entry;
 extern const cmd_entry cmd_diff_entry;
 extern const cmd_entry cmd_env_entry;
+extern const cmd_entry cmd_export_entry;
 extern const cmd_entry cmd_fast_import_entry;
 extern const cmd_entry cmd_fetch_entry;
 extern const cmd_entry cmd_fsck_entry;
@@ -36,6 +37,7 @@ extern const cmd_entry cmd_pull_entry;
 extern const cmd_entry cmd_push_entry;
 extern const cmd_entry cmd_rebase_entry;
 extern const cmd_entry cmd_reflog_entry;
+extern const cmd_entry cmd_relationships_entry;
 extern const cmd_entry cmd_remote_entry;
 extern const cmd_entry cmd_report_entry;
 extern const cmd_entry cmd_reset_entry;
@@ -47,6 +49,7 @@ extern const cmd_entry cmd_snapshot_entry;
 extern const cmd_entry cmd_status_entry;
 extern const cmd_entry cmd_switch_entry;
 extern const cmd_entry cmd_unlock_entry;
+extern const cmd_entry cmd_validate_entry;
 
 /* awm diff --db (commands/diff_db.c), reached from cmd_diff.c. */
 int cmd_diff_db(awm_cli *cli, int argc, char **argv, const char *cs_out, int sql);

@@ -3,6 +3,7 @@
  * (see display.h).
  */
 #include "commands/display.h"
+#include "core/appwrite_plan.h"
 #include "core/schema_diff.h"
 #include "core/sqlite_schema.h"
 #include "objects/schema.h"
@@ -22,6 +23,38 @@ static int read_schema(awm_schema **out, awm_repo *repo, const awm_oid *oid)
 	return awm_schema_read(out, repo->odb, oid);
 }
 
+/* Appwrite schemas change by operations: the ones an apply makes, one a line. */
+static int appwrite_changes(awm_cli *cli, awm_buf *out, const awm_schema *a,
+			    const awm_schema *b)
+{
+	awm_aw_schema *x = NULL, *y = NULL;
+	awm_buf line = AWM_BUF_INIT;
+	json_t *ops = NULL, *op;
+	size_t i;
+	int rc;
+
+	if ((rc = a ? awm_aw_schema_from_awm(&x, a) : 0) < 0 || (rc = awm_aw_schema_from_awm(&y, b)) < 0)
+		goto done;
+	if (!x)
+		x = awm_aw_schema_new();
+	ops = awm_aw_diff(x, y, 0);
+	json_array_foreach(ops, i, op) {
+		const char *name = json_string_value(json_object_get(op, "op"));
+
+		awm_buf_clear(&line);
+		awm_aw_op_describe(&line, op);
+		awm_buf_printf(out, "    %s%s%s\n", cli_color(cli, !strncmp(name, "create", 6) ? C_GREEN :
+				!strncmp(name, "delete", 6) ? C_RED : C_YELLOW), line.ptr,
+			       cli_color(cli, C_RESET));
+	}
+done:
+	json_decref(ops);
+	awm_aw_schema_free(x);
+	awm_aw_schema_free(y);
+	awm_buf_release(&line);
+	return rc;
+}
+
 int display_schema_changes(awm_cli *cli, awm_buf *out, awm_repo *repo,
 			   const awm_oid *from, const awm_oid *to)
 {
@@ -31,8 +64,13 @@ int display_schema_changes(awm_cli *cli, awm_buf *out, awm_repo *repo,
 	int rc;
 
 	memset(&d, 0, sizeof(d));
-	if ((rc = read_schema(&a, repo, from)) < 0 || (rc = read_schema(&b, repo, to)) < 0 ||
-	    (rc = awm_schema_diff_compute(&d, a, b)) < 0)
+	if ((rc = read_schema(&a, repo, from)) < 0 || (rc = read_schema(&b, repo, to)) < 0)
+		goto done;
+	if (b && !strcmp(b->engine, AWM_APPWRITE_ENGINE)) {
+		rc = appwrite_changes(cli, out, a, b);
+		goto done;
+	}
+	if ((rc = awm_schema_diff_compute(&d, a, b)) < 0)
 		goto done;
 	for (i = 0; i < d.nr; i++) {
 		const awm_schema_change *c = &d.items[i];

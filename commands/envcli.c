@@ -197,7 +197,8 @@ void envcli_step_detail(awm_cli *cli, awm_buf *out, const awm_plan_step *s)
 	envcli_step_line(cli, out, s);
 	if (s->dir == AWM_DIR_UP) {
 		if (c->has_up)
-			indented_blob(cli, out, "up SQL", &c->up);
+			indented_blob(cli, out, strcmp(c->engine, "sqlite") ? "target schema" : "up SQL",
+				      &c->up);
 		if (c->kind != AWM_KIND_SQL && c->has_changeset)
 			commit_changeset(cli, out, c, 0);
 		if (!c->has_up && (c->kind == AWM_KIND_SQL || !c->has_changeset))
@@ -299,7 +300,13 @@ static void print_plan(awm_cli *cli, const awm_env *env, const awm_engine *e,
 	envcli_drift(cli, &out, d, "    ");
 	for (i = 0; i < d->plan.nr; i++) {
 		awm_buf_putc(&out, '\n');
-		envcli_step_detail(cli, &out, &d->plan.steps[i]);
+		if (d->previews && d->previews[i]) {
+			/* The engine listed what the step does: its operations. */
+			envcli_step_line(cli, &out, &d->plan.steps[i]);
+			awm_buf_puts(&out, d->previews[i]);
+		} else {
+			envcli_step_detail(cli, &out, &d->plan.steps[i]);
+		}
 	}
 	fputs(out.ptr, stdout);
 	awm_buf_release(&out);
@@ -312,6 +319,10 @@ int envcli_deploy(awm_cli *cli, const awm_env *env, awm_engine *e, awm_deploy_op
 	awm_buf label = AWM_BUF_INIT;
 	int rc;
 
+	if (o->allow_data_loss && !awm_engine_has_preview(e))
+		return cli_usage_error(cli, "--allow-data-loss is for Appwrite environments; '%s' "
+				       "is a %s database, whose migrations say in their own SQL "
+				       "what they drop", env->name, e->ops->schema_engine);
 	if (!o->dry_run) {
 		o->on_step = print_step;
 		envcli_guard(e);

@@ -13,6 +13,7 @@ static const cmd_entry *const commands[] = {
 	&cmd_init_entry,
 	&cmd_new_entry,
 	&cmd_commit_entry,
+	&cmd_validate_entry,
 	&cmd_status_entry,
 	&cmd_log_entry,
 	&cmd_show_entry,
@@ -43,6 +44,8 @@ static const cmd_entry *const commands[] = {
 	&cmd_lock_entry,
 	&cmd_unlock_entry,
 	&cmd_reset_entry,
+	&cmd_relationships_entry,
+	&cmd_export_entry,
 	&cmd_cat_object_entry,
 	&cmd_hash_object_entry,
 	&cmd_fsck_entry,
@@ -69,7 +72,7 @@ static void print_help(FILE *f)
 
 	fputs(main_usage, f);
 	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-12s %s\n", commands[i]->name, commands[i]->summary);
+		fprintf(f, "  %-13s  %s\n", commands[i]->name, commands[i]->summary);
 	fputs("\nRun 'awm <command> --help' for a command's options.\n"
 	      "Exit codes: 0 success, 1 error, 2 bad usage, 3 locked, 4 conflict.\n", f);
 }

@@ -12,12 +12,42 @@
 
 void awm_deploy_release(awm_deploy *d)
 {
+	size_t i;
+
+	for (i = 0; d->previews && i < d->plan.nr; i++)
+		free(d->previews[i]);
+	free(d->previews);
 	awm_plan_release(&d->plan);
 	awm_history_release(&d->history);
 	awm_drift_release(&d->drift);
 	awm_lock_info_release(&d->lock);
 	awm_step_result_release(&d->last);
 	memset(d, 0, sizeof(*d));
+}
+
+/* The step the engine runs for plan step `i` (`subj` holds its subject). */
+static void make_step(awm_step *st, awm_buf *subj, awm_deploy *d, size_t i, awm_repo *repo,
+		      const awm_deploy_opts *o, const awm_lock_request *req)
+{
+	const awm_plan_step *ps = &d->plan.steps[i];
+
+	memset(st, 0, sizeof(*st));
+	awm_commit_subject(subj, ps->commit);
+	st->dir = ps->dir;
+	st->repo = repo;
+	st->commit = ps->commit;
+	st->row_id = ps->row ? ps->row->id : 0;
+	st->row_payload = ps->row ? ps->row->payload : NULL;
+	st->resume = ps->resume;
+	st->undo = ps->undo;
+	st->head_before = ps->head_before;
+	st->expect_schema = ps->check_schema ? &ps->expect_schema : NULL;
+	st->accept_drift = o->accept_drift;
+	st->replay_flags = o->rerun_scripts ? AWM_REPLAY_RERUN_SCRIPTS : 0;
+	st->allow_data_loss = o->allow_data_loss;
+	st->lock = req;
+	st->release_lock = i + 1 == d->plan.nr;
+	st->subject = subj->ptr;
 }
 
 static int schema_of(awm_oid *id, awm_schema **keep, awm_engine *e)
@@ -39,13 +69,16 @@ static int schema_of(awm_oid *id, awm_schema **keep, awm_engine *e)
  * Before any step: the live schema must be the one the applied head left.
  * Fills `d->drift`; the error is for the caller to raise or not.
  */
-static int precheck(awm_deploy *d, awm_repo *repo, awm_engine *e, const awm_oid *empty)
+static int precheck(awm_deploy *d, awm_schema **live_out, awm_repo *repo, awm_engine *e,
+		    const awm_oid *empty)
 {
 	awm_schema *live = NULL, *want = NULL;
 	int rc;
 
 	if ((rc = schema_of(&d->live_schema, &live, e)) < 0)
 		return rc;
+	*live_out = live;
+	live = NULL;
 	if (awm_oid_equal(&d->live_schema, &d->plan.head_schema))
 		goto done;
 	d->drifted = 1;
@@ -54,7 +87,7 @@ static int precheck(awm_deploy *d, awm_repo *repo, awm_engine *e, const awm_oid 
 	else if (awm_schema_read(&want, repo->odb, &d->plan.head_schema) < 0)
 		awm_error_clear();   /* the drift is known; only its details are not */
 	if (want)
-		awm_drift_compare(&d->drift, want, live);
+		awm_drift_compare(&d->drift, want, *live_out);
 done:
 	awm_schema_free(live);
 	awm_schema_free(want);
@@ -114,6 +147,73 @@ static int rollback_target(awm_oid *out, int *has, const awm_deploy *d,
 	return 0;
 }
 
+/*
+ * The schema the database has when plan step `i` starts, when it is not
+ * the live one (the first step's): what the step before leaves, or NULL
+ * when no stored schema says (the live one is then the best guess).
+ */
+static awm_schema *schema_before(const awm_deploy *d, size_t i, awm_repo *repo,
+				 const awm_oid *empty, const char *engine)
+{
+	const awm_plan_step *prev = i ? &d->plan.steps[i - 1] : NULL;
+	awm_schema *s = NULL;
+	awm_oid id;
+
+	if (!prev)
+		return NULL;
+	if (prev->dir == AWM_DIR_UP)
+		id = prev->commit->schema;
+	else if (prev->check_schema)
+		id = prev->expect_schema;
+	else
+		return NULL;
+	if (awm_oid_equal(&id, &d->live_schema))
+		return NULL;
+	if (awm_oid_equal(&id, empty))
+		return awm_schema_new(engine);
+	if (awm_schema_read(&s, repo->odb, &id) < 0)
+		awm_error_clear();
+	return s;
+}
+
+/*
+ * Engines whose steps are operations list them per step; a step they
+ * refuse (it would lose data) stops the run before anything is done.
+ */
+static int preview_steps(awm_deploy *d, awm_repo *repo, awm_engine *e,
+			 const awm_deploy_opts *o, const awm_schema *live, const awm_oid *empty)
+{
+	awm_buf subj = AWM_BUF_INIT, text = AWM_BUF_INIT;
+	char *msg = NULL;
+	size_t i;
+	int rc, first = 0;
+
+	if (!awm_engine_has_preview(e))
+		return 0;
+	d->previews = awm_calloc(d->plan.nr ? d->plan.nr : 1, sizeof(char *));
+	for (i = 0; i < d->plan.nr; i++) {
+		awm_schema *before;
+		awm_step st;
+
+		make_step(&st, &subj, d, i, repo, o, NULL);
+		awm_buf_clear(&text);
+		before = schema_before(d, i, repo, empty, e->ops->schema_engine);
+		rc = awm_engine_preview(&text, e, &st, before ? before : live);
+		awm_schema_free(before);
+		d->previews[i] = awm_strdup(text.ptr ? text.ptr : "");
+		if (rc < 0 && !first) {
+			first = rc;
+			msg = awm_strdup(awm_error_last());
+		}
+	}
+	if (first)
+		awm_error_set(first, "%s", msg);
+	free(msg);
+	awm_buf_release(&subj);
+	awm_buf_release(&text);
+	return first;
+}
+
 static int run_steps(awm_deploy *d, awm_repo *repo, awm_engine *e, const awm_deploy_opts *o,
 		     const awm_lock_request *req)
 {
@@ -122,7 +222,6 @@ static int run_steps(awm_deploy *d, awm_repo *repo, awm_engine *e, const awm_dep
 	int rc = 0;
 
 	for (i = 0; i < d->plan.nr; i++) {
-		const awm_plan_step *ps = &d->plan.steps[i];
 		awm_step st;
 
 		if (e->interrupted) {
@@ -130,21 +229,7 @@ static int run_steps(awm_deploy *d, awm_repo *repo, awm_engine *e, const awm_dep
 					   d->plan.nr);
 			break;
 		}
-		memset(&st, 0, sizeof(st));
-		awm_commit_subject(&subj, ps->commit);
-		st.dir = ps->dir;
-		st.repo = repo;
-		st.commit = ps->commit;
-		st.row_id = ps->row ? ps->row->id : 0;
-		st.resume = ps->resume;
-		st.undo = ps->undo;
-		st.head_before = ps->head_before;
-		st.expect_schema = ps->check_schema ? &ps->expect_schema : NULL;
-		st.accept_drift = o->accept_drift;
-		st.replay_flags = o->rerun_scripts ? AWM_REPLAY_RERUN_SCRIPTS : 0;
-		st.lock = req;
-		st.release_lock = i + 1 == d->plan.nr;
-		st.subject = subj.ptr;
+		make_step(&st, &subj, d, i, repo, o, req);
 		awm_step_result_release(&d->last);
 		if ((rc = awm_engine_step(&d->last, e, &st)) < 0)
 			break;
@@ -165,7 +250,9 @@ int awm_deploy_run(awm_deploy *out, awm_repo *repo, awm_engine *e,
 {
 	awm_lock_request req = { AWM_ENV_LOCK_ID, o->owner, o->lock_ttl_ms, o->force, 0 };
 	awm_lock_info holder;
+	awm_schema *live = NULL;
 	awm_oid empty, target;
+	size_t i;
 	int rc, urc, locked = 0, has_target = o->target != NULL;
 
 	memset(out, 0, sizeof(*out));
@@ -190,11 +277,23 @@ int awm_deploy_run(awm_deploy *out, awm_repo *repo, awm_engine *e,
 	awm_engine_empty_schema(&empty, e);
 	if ((rc = awm_plan_build(&out->plan, repo, &out->history, has_target ? &target : NULL,
 				 &empty)) < 0 ||
-	    (rc = precheck(out, repo, e, &empty)) < 0)
+	    (rc = precheck(out, &live, repo, e, &empty)) < 0)
 		goto done;
-	if ((rc = awm_plan_check(&out->plan)) < 0 || (rc = check_engines(&out->plan, e)) < 0)
+	if ((rc = awm_plan_check(&out->plan)) < 0 || (rc = check_engines(&out->plan, e)) < 0 ||
+	    (rc = preview_steps(out, repo, e, o, live, &empty)) < 0)
 		goto done;
-	if (out->drifted && !o->accept_drift && out->plan.nr) {
+	/*
+	 * A step that stopped half-way leaves a schema no commit describes;
+	 * the engine's record of that step says exactly where it is, so the
+	 * plan (which finishes or undoes it first) is not drift.
+	 */
+	for (i = 0; i < out->history.nr; i++)
+		if (!strcmp(out->history.rows[i].record_type, "migration") &&
+		    (out->history.rows[i].status == AWM_ROW_APPLIED ||
+		     out->history.rows[i].status == AWM_ROW_PENDING))
+			out->pending_top = out->history.rows[i].status == AWM_ROW_PENDING;
+	if (out->drifted && !o->accept_drift && out->plan.nr &&
+	    !(out->pending_top && !(e->ops->caps & AWM_ENGINE_ATOMIC))) {
 		rc = drift_error(out, e);
 		goto done;
 	}
@@ -203,5 +302,6 @@ int awm_deploy_run(awm_deploy *out, awm_repo *repo, awm_engine *e,
 done:
 	if (locked && !out->released && (urc = awm_engine_unlock(e, &req)) < 0 && rc == 0)
 		rc = urc;
+	awm_schema_free(live);
 	return rc;
 }

@@ -35,6 +35,7 @@ typedef struct awm_deploy_opts {
 	int accept_drift;
 	int rerun_scripts;        /* run script migrations again, not their recording */
 	int force;                /* take over a live lock of the same identity */
+	int allow_data_loss;      /* engines that refuse steps losing data let them run */
 	int64_t lock_ttl_ms;
 	const char *owner;        /* awm_env_lock_owner() */
 	awm_deploy_step_cb on_step;
@@ -49,6 +50,9 @@ typedef struct awm_deploy {
 	int drifted;              /* it is not plan.head_schema */
 	awm_drift drift;          /* how it differs, where that is known */
 	awm_lock_info lock;       /* dry runs: the lock as it is */
+	char **previews;          /* per plan step, what it runs (engines with a
+				   * preview, see engine.h), or NULL */
+	int pending_top;          /* the applied stack ends in a half-done step */
 	awm_step_result last;     /* of the step that ran last */
 	size_t done;              /* steps completed */
 	int released;             /* the last step dropped the lock */

@@ -22,6 +22,7 @@ static void add(awm_drift *d, const char *table, const char *kind, const char *n
 	it->name = awm_strdup(name);
 	it->change = change;
 	it->detail = detail;
+	it->group = !strcmp(kind, "view") ? "view" : "table";
 }
 
 void awm_drift_release(awm_drift *d)
@@ -206,6 +207,55 @@ static void owners(char ***out, size_t *n, const awm_schema *a, const awm_schema
 		}
 }
 
+/* The entry's name within its collection: "users/email" -> "email". */
+static const char *short_name(const awm_schema_entry *e)
+{
+	const char *slash = strchr(e->name, '/');
+
+	return slash ? slash + 1 : e->name;
+}
+
+/*
+ * Engines other than sqlite: entries are compared by their canonical text,
+ * grouped by the collection they belong to.
+ */
+static void compare_entries(awm_drift *d, const awm_schema *exp, const awm_schema *live,
+			    const char *owner)
+{
+	static const char *const kinds[] = { "collection", "attribute", "index" };
+	size_t k, i;
+
+	for (k = 0; k < 3; k++) {
+		const char *kind = kinds[k];
+
+		for (i = 0; i < live->nr; i++) {
+			const awm_schema_entry *l = &live->entries[i], *x;
+
+			if (strcmp(l->type, kinds[k]) || strcmp(l->tbl_name, owner))
+				continue;
+			x = awm_schema_find(exp, kinds[k], l->name);
+			if (!x)
+				add(d, owner, kind, short_name(l), "added", awm_strdup(l->sql));
+			else if (strcmp(x->sql, l->sql))
+				add(d, owner, kind, short_name(l), "changed",
+				    awm_printf_alloc("%s -> %s", x->sql, l->sql));
+			else
+				continue;
+			d->items[d->nr - 1].group = "collection";
+		}
+		for (i = 0; i < exp->nr; i++) {
+			const awm_schema_entry *x = &exp->entries[i];
+
+			if (strcmp(x->type, kinds[k]) || strcmp(x->tbl_name, owner))
+				continue;
+			if (!awm_schema_find(live, kinds[k], x->name)) {
+				add(d, owner, kind, short_name(x), "removed", NULL);
+				d->items[d->nr - 1].group = "collection";
+			}
+		}
+	}
+}
+
 int awm_drift_compare(awm_drift *out, const awm_schema *expected, const awm_schema *live)
 {
 	char **tables;
@@ -213,6 +263,14 @@ int awm_drift_compare(awm_drift *out, const awm_schema *expected, const awm_sche
 
 	memset(out, 0, sizeof(*out));
 	owners(&tables, &n, expected, live);
+	if (strcmp(expected->engine, "sqlite")) {
+		for (i = 0; i < n; i++) {
+			compare_entries(out, expected, live, tables[i]);
+			free(tables[i]);
+		}
+		free(tables);
+		return 0;
+	}
 	for (i = 0; i < n; i++) {
 		const char *t = tables[i];
 		const awm_schema_entry *xt = awm_schema_find(expected, "table", t);
@@ -247,9 +305,8 @@ void awm_drift_format(awm_buf *out, const awm_drift *d, const char *indent)
 		const awm_drift_item *it = &d->items[i];
 
 		if (i == 0 || strcmp(it->table, d->items[i - 1].table))
-			awm_buf_printf(out, "%s%s '%s':\n", indent,
-				       !strcmp(it->kind, "view") ? "view" : "table", it->table);
-		if (!strcmp(it->kind, "table") || !strcmp(it->kind, "view"))
+			awm_buf_printf(out, "%s%s '%s':\n", indent, it->group, it->table);
+		if (!strcmp(it->kind, it->group))
 			awm_buf_printf(out, "%s  %s %s", indent, it->kind, it->change);
 		else
 			awm_buf_printf(out, "%s  %s '%s' %s", indent, it->kind, it->name, it->change);

@@ -18,6 +18,8 @@ typedef struct awm_drift_item {
 	const char *change;   /* "added" (only in the database), "removed" (only in
 			       * the history), "changed" */
 	char *detail;     /* what changed, or NULL */
+	const char *group;    /* what `table` is: "table", "view", or "collection"
+			       * (Appwrite: kinds "collection", "attribute", "index") */
 } awm_drift_item;
 
 typedef struct awm_drift {

@@ -10,6 +10,8 @@
 
 static const awm_engine_ops *const engines[] = {
 	&awm_engine_sqlite,
+	&awm_engine_appwrite,
+	&awm_engine_appwrite_http,
 };
 
 #define NENGINES (sizeof(engines) / sizeof(engines[0]))
@@ -87,14 +89,16 @@ static int unknown_scheme(const char *url)
 
 	for (i = 0; i < NENGINES; i++)
 		awm_buf_printf(&known, "%s'%s:'", i ? ", " : "", engines[i]->scheme);
-	rc = awm_error_set(AWM_EINVALID, "'%s' is not a database URL awm knows; use %s "
-			   "followed by a path, such as 'sqlite:db/dev.db'", url, known.ptr);
+	rc = awm_error_set(AWM_EINVALID, "'%s' is not a database URL awm knows; use one of "
+			   "%s, such as 'sqlite:db/dev.db' or "
+			   "'appwrite://<host>/<projectId>/<databaseId>'", url, known.ptr);
 	awm_buf_release(&known);
 	return rc;
 }
 
 int awm_engine_check_url(const char *url)
 {
+	const awm_engine_ops *ops;
 	const char *loc;
 
 	if (!find(url, &loc))
@@ -102,7 +106,8 @@ int awm_engine_check_url(const char *url)
 	if (!*loc)
 		return awm_error_set(AWM_EINVALID, "'%s' names no database; add a path, "
 				     "such as 'sqlite:db/dev.db'", url);
-	return 0;
+	ops = find(url, &loc);
+	return ops->check_url ? ops->check_url(url) : 0;
 }
 
 int awm_engine_open(awm_engine **out, awm_repo *repo, const char *url, unsigned flags)
@@ -193,6 +198,19 @@ void awm_engine_interrupt(awm_engine *e)
 		return;
 	e->interrupted = 1;
 	e->ops->interrupt(e);
+}
+
+int awm_engine_has_preview(const awm_engine *e)
+{
+	return e->ops->preview != NULL;
+}
+
+int awm_engine_preview(awm_buf *out, awm_engine *e, const awm_step *step,
+		       const awm_schema *before)
+{
+	if (!e->ops->preview)
+		return 0;
+	return e->ops->preview(out, e, step, before);
 }
 
 void awm_engine_empty_schema(awm_oid *out, const awm_engine *e)

@@ -135,6 +135,10 @@ typedef struct awm_step {
 				      * run that ends well writes once less */
 	const char *subject;         /* for the payload */
 	unsigned replay_flags;       /* UP: AWM_REPLAY_* (scratch.h), e.g. rerun scripts */
+	int allow_data_loss;         /* engines that can refuse a step for losing data
+				      * (Appwrite's delete-and-recreate) let it run */
+	const char *row_payload;     /* DOWN or resumed: the payload of `row_id` as the
+				      * plan read it (for preview; steps read it again) */
 } awm_step;
 
 typedef struct awm_step_result {
@@ -233,6 +237,20 @@ typedef struct awm_engine_ops {
 	 * async-signal-safe: it is called from SIGINT/SIGTERM handlers.
 	 */
 	void (*interrupt)(awm_engine *e);
+
+	/*
+	 * Optional, for engines whose steps are lists of operations (Appwrite;
+	 * NULL for sqlite, whose steps are scripts): the operations `step`
+	 * would run, one line each into `out`, from the schema `before` that
+	 * the database has when the step starts.  Nothing is written.
+	 * AWM_EINVALID, naming the operation, when the step would lose data
+	 * and `step->allow_data_loss` is not set (the lines are still filled).
+	 */
+	int (*preview)(awm_buf *out, awm_engine *e, const awm_step *step,
+		       const awm_schema *before);
+
+	/* Optional: check a URL of this scheme more closely than its prefix. */
+	int (*check_url)(const char *url);
 } awm_engine_ops;
 
 /* The part every engine's handle starts with. */
@@ -244,10 +262,13 @@ struct awm_engine {
 };
 
 extern const awm_engine_ops awm_engine_sqlite;
+extern const awm_engine_ops awm_engine_appwrite;       /* appwrite:// (https) */
+extern const awm_engine_ops awm_engine_appwrite_http;  /* appwrite+http:// (tests) */
 
 /*
  * Open the database an environment URL names: "sqlite:db/dev.db" (relative
- * to the project root), "sqlite:/abs/path.db" or "sqlite:///abs/path.db".
+ * to the project root), "sqlite:/abs/path.db" or "sqlite:///abs/path.db";
+ * "appwrite://<host>[:port]/<projectId>/<databaseId>".
  * AWM_EINVALID for an unknown scheme, naming the known ones.
  */
 int awm_engine_open(awm_engine **out, awm_repo *repo, const char *url, unsigned flags);
@@ -265,6 +286,11 @@ int awm_engine_lock_read(awm_lock_info *out, awm_engine *e, const char *id);
 int awm_engine_reset(size_t *removed, awm_engine *e, const awm_lock_request *held);
 int awm_engine_adopt(awm_engine *e, const awm_adopt *a);
 void awm_engine_interrupt(awm_engine *e);
+
+/* 1 when the engine lists a step's operations (see `preview`). */
+int awm_engine_has_preview(const awm_engine *e);
+int awm_engine_preview(awm_buf *out, awm_engine *e, const awm_step *step,
+		       const awm_schema *before);
 
 /* The id of the empty schema of the engine (a fresh database). */
 void awm_engine_empty_schema(awm_oid *out, const awm_engine *e);

@@ -161,7 +161,9 @@ size_t awm_plan_stack(const awm_history_row ***out, const awm_history *hist)
 
 	*out = awm_calloc(hist->nr ? hist->nr : 1, sizeof(**out));
 	for (i = 0; i < hist->nr; i++)
-		if (hist->rows[i].status == AWM_ROW_APPLIED || hist->rows[i].status == AWM_ROW_PENDING)
+		if ((hist->rows[i].status == AWM_ROW_APPLIED ||
+		     hist->rows[i].status == AWM_ROW_PENDING) &&
+		    !strcmp(hist->rows[i].record_type, "migration"))   /* not `awm relationships` runs */
 			(*out)[n++] = &hist->rows[i];
 	return n;
 }
@@ -239,7 +241,13 @@ static char *refusal(awm_repo *repo, const awm_commit *c, const awm_history_row 
 	json_t *untracked = json_object_get(json_object_get(payload, "changes"), "untracked");
 	char *subj = subject_of(c), *why = NULL;
 
-	if (undo == AWM_UNDO_NONE)
+	if (strcmp(c->engine, "sqlite")) {
+		/* Engines of operations undo the ones the step recorded (engine.md). */
+		if (!json_is_array(json_object_get(payload, "ops")))
+			why = awm_printf_alloc("commit %s (%s) was applied without a record of its "
+					       "operations, so it cannot be rolled back",
+					       awm_oid_short(&c->oid, 10).s, subj);
+	} else if (undo == AWM_UNDO_NONE)
 		why = awm_printf_alloc("commit %s (%s) has neither a down section nor a changeset "
 				       "to invert, so it cannot be rolled back",
 				       awm_oid_short(&c->oid, 10).s, subj);
@@ -309,7 +317,8 @@ static int plan_down(awm_plan *p, graph *g, awm_repo *repo, const awm_history_ro
 		s = new_step(p, AWM_DIR_DOWN, c, &stack[i]->commit);
 		s->row = stack[i];
 		s->resume = stack[i]->status == AWM_ROW_PENDING;
-		s->undo = awm_replay_undo_method(c, stack[i]->has_capture);
+		s->undo = strcmp(c->engine, "sqlite") ? AWM_UNDO_INVERSE :
+			  awm_replay_undo_method(c, stack[i]->has_capture);
 		s->refusal = refusal(repo, c, stack[i], s->undo, empty_schema);
 		s_remove(g, node(g, &c->oid));
 		if (i > 0 && (rc = read_applied(&below, repo, stack[i - 1])) < 0)

@@ -79,7 +79,10 @@ void awm_plan_steps_back(awm_oid *out, int *has, const awm_history *hist, size_t
 /* 1 when `oid` is in the applied stack. */
 int awm_plan_in_stack(const awm_history *hist, const awm_oid *oid);
 
-/* Rows of the stack (applied or pending), oldest first; the caller frees `*out`. */
+/*
+ * Rows of the stack (migration rows applied or pending), oldest first; the
+ * caller frees `*out`.
+ */
 size_t awm_plan_stack(const awm_history_row ***out, const awm_history *hist);
 
 #endif

@@ -125,7 +125,9 @@ static int curl_failure(awm_http_response *res, awm_http *h, CURLcode cc,
 int awm_http_perform(awm_http_response *res, awm_http *h, const awm_http_request *req)
 {
 	struct curl_slist *hdrs = NULL;
+	curl_mime *mime = NULL;
 	const char *const *p;
+	size_t i;
 	xfer x = { res, req };
 	curl_off_t up = 0, down = 0;
 	long reqsize = 0, hdrsize = 0;
@@ -168,12 +170,37 @@ int awm_http_perform(awm_http_response *res, awm_http *h, const awm_http_request
 	/* No "Expect: 100-continue" round trip before uploads. */
 	hdrs = curl_slist_append(hdrs, "Expect:");
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-	if (!strcmp(req->method, "POST")) {
+	if (req->nparts) {
+		/* libcurl writes the boundary and each part's headers. */
+		if (!(mime = curl_mime_init(c)))
+			abort();   /* only fails when out of memory */
+		for (i = 0; i < req->nparts; i++) {
+			const awm_http_part *pt = &req->parts[i];
+			curl_mimepart *mp = curl_mime_addpart(mime);
+
+			curl_mime_name(mp, pt->name);
+			if (pt->value) {
+				curl_mime_data(mp, pt->value, CURL_ZERO_TERMINATED);
+			} else {
+				curl_mime_data(mp, pt->data, pt->len);
+				curl_mime_filename(mp, pt->filename);
+				curl_mime_type(mp, "application/octet-stream");
+			}
+		}
+		curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
+		if (strcmp(req->method, "POST"))
+			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
+	} else if (!strcmp(req->method, "POST") || !strcmp(req->method, "PUT") ||
+		   !strcmp(req->method, "PATCH")) {
 		curl_easy_setopt(c, CURLOPT_POST, 1L);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body ? req->body : "");
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+		if (strcmp(req->method, "POST"))
+			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
 	} else {
 		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+		if (strcmp(req->method, "GET"))
+			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
 	}
 	cc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &res->status);
@@ -185,7 +212,12 @@ int awm_http_perform(awm_http_response *res, awm_http *h, const awm_http_request
 	res->bytes_sent = (uint64_t)reqsize > (uint64_t)up ? (uint64_t)reqsize
 							    : (uint64_t)reqsize + (uint64_t)up;
 	res->bytes_received = (uint64_t)down + (uint64_t)hdrsize;
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
 	curl_slist_free_all(hdrs);
+	if (mime) {
+		curl_easy_setopt(c, CURLOPT_MIMEPOST, NULL);
+		curl_mime_free(mime);
+	}
 	if (cc != CURLE_OK)
 		return curl_failure(res, h, cc, req);
 	return 0;

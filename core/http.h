@@ -25,12 +25,26 @@ void awm_http_free(awm_http *h);
 /* Transfer progress in bytes: body sent and received so far. */
 typedef void (*awm_http_progress_cb)(uint64_t sent, uint64_t received, void *payload);
 
+/*
+ * One part of a multipart/form-data body (Appwrite's file uploads): a text
+ * field (`value`), or a file (`data`, `len` bytes, sent with `filename`).
+ */
+typedef struct awm_http_part {
+	const char *name;
+	const char *value;             /* a text field, or NULL for a file */
+	const void *data;              /* a file's bytes (borrowed) */
+	size_t len;
+	const char *filename;
+} awm_http_part;
+
 typedef struct awm_http_request {
-	const char *method;            /* "GET" or "POST" */
+	const char *method;            /* "GET", "POST", "PUT", "PATCH" or "DELETE" */
 	const char *url;
 	const char *const *headers;    /* "Name: value" strings, NULL-terminated, or NULL */
-	const void *body;              /* the POST body (borrowed), or NULL */
+	const void *body;              /* the body of a POST, PUT or PATCH (borrowed), or NULL */
 	size_t body_len;
+	const awm_http_part *parts;    /* a multipart/form-data body instead, or NULL */
+	size_t nparts;
 	const char *user, *password;   /* HTTP basic authentication, or NULL */
 	awm_http_progress_cb progress; /* may be NULL */
 	void *payload;

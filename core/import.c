@@ -336,6 +336,14 @@ static char *commit_message(const plan *p, size_t i)
 	return awm_buf_detach(&msg);
 }
 
+/* The schema of the batch's scratch database (the state after what it staged). */
+static int batch_schema(awm_schema **out, awm_record_batch *b)
+{
+	sqlite3 *db = awm_record_batch_db(b);
+
+	return db ? awm_sqlite_schema_snapshot(out, db) : awm_error_code();
+}
+
 static int run(awm_import_result *out, plan *p)
 {
 	awm_record_batch *b = NULL;
@@ -385,7 +393,7 @@ static int run(awm_import_result *out, plan *p)
 	if ((rc = awm_record_batch_new(&b, p->repo, NULL)) < 0)
 		goto done;
 	if (out->has_db && st.applied == 0 &&
-	    (rc = awm_sqlite_schema_snapshot(&want, awm_record_batch_db(b))) < 0)
+	    (rc = batch_schema(&want, b)) < 0)
 		goto done;
 	for (i = 0; i < p->nr; i++) {
 		char *msg = commit_message(p, i);
@@ -397,7 +405,7 @@ static int run(awm_import_result *out, plan *p)
 			goto done;
 		}
 		if (out->has_db && i + 1 == st.applied &&
-		    (rc = awm_sqlite_schema_snapshot(&want, awm_record_batch_db(b))) < 0)
+		    (rc = batch_schema(&want, b)) < 0)
 			goto done;
 		if (o->progress)
 			o->progress("Importing migrations", i + 1, p->nr, o->payload);

@@ -150,7 +150,10 @@ int awm_merge(awm_merge_result *out, awm_repo *repo, const awm_merge_opts *o)
 			out->new_head = *o->rev;
 		goto done;
 	}
-	if ((rc = awm_git_identity(&who, repo->root)) < 0 ||
+	if ((rc = awm_require_sqlite_history(repo, &out->old_head,
+					     "a merge needs the database on both sides; rebase one "
+					     "line onto the other instead")) < 0 ||
+	    (rc = awm_git_identity(&who, repo->root)) < 0 ||
 	    (rc = awm_side_load(&side, repo, &out->old_head, o->rev)) < 0 ||
 	    (rc = awm_scratch_open_ex(&db, repo, &out->old_head, AWM_SCRATCH_NO_SAVE)) < 0 ||
 	    (rc = awm_replayer_new(&rp, repo, db, &out->old_head, NULL, &who)) < 0)

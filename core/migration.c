@@ -20,6 +20,13 @@ int awm_migration_is_sql(const char *name)
 	return n >= 4 && !strcmp(name + n - 4, ".sql");
 }
 
+int awm_migration_is_appwrite(const char *name)
+{
+	size_t n = strlen(name);
+
+	return isdigit((unsigned char)name[0]) && n > 5 && !strcmp(name + n - 5, ".json");
+}
+
 static int phrase_ok(const char *p, const char *end)
 {
 	if (p == end)
@@ -133,6 +140,29 @@ int awm_migration_parse(awm_migration *out, const char *path, const char *text, 
 	return 0;
 }
 
+int awm_migration_parse_appwrite(awm_migration *out, const char *path, const char *text,
+				 size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	awm_buf_init(&out->up);
+	awm_buf_init(&out->down);
+	out->path = awm_strdup(path);
+	out->name = awm_strdup(slash ? slash + 1 : path);
+	out->is_appwrite = 1;
+	awm_buf_put(&out->up, text, len);
+	out->up_line = 1;
+	for (i = 0; i < len && text[i] && strchr(" \t\r\n", text[i]); i++)
+		;
+	if (i == len)
+		return awm_error_set(AWM_EINVALID, "%s: the file is empty; write the schema as "
+				     "appwrite.json has it: {\"collections\": [...]}", path);
+	awm_oid_hash(&out->up_oid, AWM_OBJ_BLOB, out->up.ptr, out->up.size);
+	return 0;
+}
+
 void awm_migration_from_script(awm_migration *out, const char *path, awm_buf *bytes)
 {
 	const char *slash = strrchr(path, '/');
@@ -166,6 +196,9 @@ int awm_migration_load(awm_migration *out, awm_repo *repo, const char *name)
 		if (awm_migration_is_sql(name)) {
 			awm_crlf_to_lf(&text);
 			rc = awm_migration_parse(out, path.ptr, text.ptr, text.size);
+		} else if (awm_migration_is_appwrite(name)) {
+			awm_crlf_to_lf(&text);
+			rc = awm_migration_parse_appwrite(out, path.ptr, text.ptr, text.size);
 		} else {
 			awm_migration_from_script(out, path.ptr, &text);
 		}
@@ -273,6 +306,7 @@ int awm_migration_list(char ***names, size_t *n, awm_repo *repo)
 	}
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.' || !(awm_migration_is_sql(e->d_name) ||
+					     awm_migration_is_appwrite(e->d_name) ||
 					     is_script_candidate(&dir, e->d_name)))
 			continue;
 		AWM_ARRAY_GROW(*names, *n + 1, alloc);

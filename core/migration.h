@@ -13,6 +13,10 @@
  * script.h).  Only files whose name starts with a digit are taken for
  * scripts, so helpers without a version may live beside them.
  *
+ * Appwrite migrations are `<version>_<phrase>.json`: the whole target
+ * schema, appwrite.json-compatible (docs/appwrite.md).  Their up "section"
+ * is the whole file.
+ *
  * Text is read with CRLF turned into LF, so a Windows checkout records the
  * same blobs; a script holding a NUL byte (a compiled program) is kept
  * byte for byte.
@@ -45,6 +49,7 @@ typedef struct awm_migration {
 	 */
 	const char *up_file, *down_file;
 	int is_script;              /* a program, not SQL: only `script` is set */
+	int is_appwrite;            /* an Appwrite schema: `up` is the whole file */
 	awm_buf script;             /* the program's bytes */
 	awm_oid script_oid;
 	/*
@@ -57,6 +62,9 @@ typedef struct awm_migration {
 
 /* 1 when `name` names a SQL migration (it ends in .sql). */
 int awm_migration_is_sql(const char *name);
+
+/* 1 when `name` names an Appwrite migration: it starts with a digit and ends in .json. */
+int awm_migration_is_appwrite(const char *name);
 
 /*
  * 0 when `name` is "<digits>_<phrase>.sql", or "<digits>_<phrase>.<ext>"
@@ -78,6 +86,10 @@ int awm_migration_parse(awm_migration *out, const char *path, const char *text, 
  */
 void awm_migration_from_script(awm_migration *out, const char *path, awm_buf *bytes);
 
+/* An Appwrite migration (text already CRLF-normalised); checked only for emptiness. */
+int awm_migration_parse_appwrite(awm_migration *out, const char *path, const char *text,
+				 size_t len);
+
 /* Read and parse `<migrations dir>/<name>`. */
 int awm_migration_load(awm_migration *out, awm_repo *repo, const char *name);
 
@@ -94,8 +106,9 @@ int awm_migration_append_up(awm_buf *out, awm_buf *inserted, const char *text, s
 
 /*
  * The migration file names in the migrations folder, sorted (caller
- * frees): every *.sql file, and every script candidate (a name starting
- * with a digit that ends in .py or .sh or is an executable file).
+ * frees): every *.sql file, every Appwrite migration (a name starting
+ * with a digit that ends in .json), and every script candidate (a name
+ * starting with a digit that ends in .py or .sh or is an executable file).
  */
 int awm_migration_list(char ***names, size_t *n, awm_repo *repo);
 void awm_migration_list_free(char **names, size_t n);

@@ -11,6 +11,7 @@
 #include "core/migration.h"
 #include "core/refs.h"
 #include "core/scratch.h"
+#include "core/sqlite.h"
 #include "objects/commit.h"
 
 #include <stdio.h>
@@ -81,6 +82,15 @@ static int open_replayer(seq *s, sqlite3 *db)
 {
 	int rc;
 
+	if ((rc = awm_require_sqlite_history(s->repo, &s->st.current, "")) < 0) {
+		/* Whole-schema migrations (replay_whole.c) need no state: an empty one. */
+		if (rc != AWM_EINVALID || (!db && (rc = awm_sqlite_open_image(&db, NULL, 0)) < 0)) {
+			sqlite3_close(db);
+			return rc;
+		}
+		awm_error_clear();
+		s->no_state = 1;
+	}
 	if (!db && (rc = awm_scratch_open_ex(&db, s->repo, &s->st.current,
 					     AWM_SCRATCH_NO_SAVE)) < 0)
 		return rc;
@@ -218,7 +228,7 @@ int rb_finish(seq *s)
 					 s->st.head_name ? s->st.head_name : "HEAD", s->st.operation);
 		goto done;
 	}
-	if (s->rp && !awm_replayer_db_lost(s->rp))
+	if (s->rp && !s->no_state && !awm_replayer_db_lost(s->rp))
 		awm_scratch_save(s->repo, &s->st.current, awm_replayer_db(s->rp));
 	awm_error_clear();
 	if (s->resumed)

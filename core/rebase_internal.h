@@ -26,6 +26,7 @@ typedef struct seq {
 	awm_signature who;
 	awm_side theirs;
 	awm_lockfile lock;
+	int no_state;                 /* whole-schema history: no scratch state to save */
 	awm_progress_cb progress;
 	void *payload;
 } seq;

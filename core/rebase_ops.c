@@ -20,6 +20,8 @@ static int edited_file(awm_migration *m, int *edited, seq *s, const awm_commit *
 	awm_buf path = AWM_BUF_INIT, text = AWM_BUF_INIT;
 	int rc = 0;
 
+	int whole = strcmp(c->engine, "sqlite") != 0;   /* a whole schema (Appwrite) */
+
 	*edited = 0;
 	memset(m, 0, sizeof(*m));
 	if (!c->migration || c->kind != AWM_KIND_SQL)
@@ -30,7 +32,8 @@ static int edited_file(awm_migration *m, int *edited, seq *s, const awm_commit *
 		goto done;
 	}
 	awm_crlf_to_lf(&text);
-	if ((rc = awm_migration_parse(m, c->migration, text.ptr, text.size)) < 0) {
+	if ((rc = whole ? awm_migration_parse_appwrite(m, c->migration, text.ptr, text.size) :
+		      awm_migration_parse(m, c->migration, text.ptr, text.size)) < 0) {
 		awm_error_prefix("cannot continue");
 		goto done;
 	}

@@ -2,6 +2,7 @@
  * Recording new migration files as commits (see record.h).
  */
 #include "core/record.h"
+#include "core/appwrite_schema.h"
 #include "core/capture.h"
 #include "core/changeset.h"
 #include "core/error.h"
@@ -145,9 +146,11 @@ static int refuse_no_pk(const awm_migration *m, const awm_capture *cap)
 struct awm_record_batch {
 	awm_repo *repo;
 	awm_packwriter *pw;
-	sqlite3 *db;                 /* the state after the last recorded commit */
+	sqlite3 *db;                 /* the state after the last recorded commit; opened
+				      * on first need (Appwrite migrations need none) */
 	awm_oid parent, parent_schema;
 	int has_parent;
+	char *engine;                /* the engine of the history so far, or NULL */
 	awm_oid old_head;            /* HEAD when the batch started, for the CAS */
 	int had_head;
 	awm_signature who;
@@ -176,7 +179,7 @@ static int finish(awm_record_batch *b, awm_commit *c, const awm_migration *m,
 	if ((rc = awm_packwriter_add(b->pw, &c->schema, AWM_OBJ_SCHEMA, payload.ptr,
 				     payload.size)) < 0)
 		goto done;
-	c->engine = awm_strdup("sqlite");
+	c->engine = awm_strdup(schema->engine);
 	c->migration = awm_strdup(m->path);
 	awm_signature_copy(&c->author, &b->who);
 	awm_signature_copy(&c->committer, &b->who);
@@ -306,10 +309,68 @@ done:
 	return rc;
 }
 
+/*
+ * An Appwrite migration: the file is the whole target schema.  It is
+ * validated, and its canonical form is the commit's schema; no database
+ * is needed (docs/appwrite.md).
+ */
+static int record_appwrite(awm_record_batch *b, awm_commit *c, const awm_migration *m,
+			   const char *message)
+{
+	awm_aw_schema *model = NULL;
+	awm_schema *schema = NULL;
+	int rc;
+
+	if ((rc = awm_aw_schema_parse_file(&model, m->path, m->up.ptr, m->up.size)) < 0 ||
+	    (rc = awm_aw_schema_to_awm(&schema, model)) < 0 ||
+	    (rc = add_blob(b, &c->up, &c->has_up, &m->up, AWM_OBJ_BLOB)) < 0)
+		goto done;
+	rc = finish(b, c, m, message, schema, NULL, 0, 0, 0);
+done:
+	awm_aw_schema_free(model);
+	awm_schema_free(schema);
+	return rc;
+}
+
+/* One history moves one kind of database: its engine is its first commit's. */
+static int check_engine(awm_record_batch *b, const awm_migration *m)
+{
+	const char *want = m->is_appwrite ? AWM_APPWRITE_ENGINE : "sqlite";
+
+	if (!b->engine || !strcmp(b->engine, want))
+		return 0;
+	return awm_error_set(AWM_EINVALID, "%s is %s migration, and this history holds %s "
+			     "migrations (its head %s is one); one history moves one kind of "
+			     "database, so keep them in separate projects", m->path,
+			     m->is_appwrite ? "an Appwrite" : "a SQLite", b->engine,
+			     awm_oid_short(&b->parent, 10).s);
+}
+
+/* The scratch database at the parent, opened when a SQLite migration needs it. */
+static int need_db(awm_record_batch *b)
+{
+	if (b->db)
+		return 0;
+	return awm_scratch_open(&b->db, b->repo, b->has_parent ? &b->parent : NULL);
+}
+
 static int record_one(awm_record_batch *b, const awm_migration *m, const char *message)
 {
 	awm_commit *c = awm_commit_new();
-	int rc = m->is_script ? record_script(b, c, m, message) : record_sql(b, c, m, message);
+	int rc;
+
+	if ((rc = check_engine(b, m)) < 0)
+		;
+	else if (m->is_appwrite)
+		rc = record_appwrite(b, c, m, message);
+	else if ((rc = need_db(b)) < 0)
+		;
+	else
+		rc = m->is_script ? record_script(b, c, m, message) : record_sql(b, c, m, message);
+	if (rc == 0) {
+		free(b->engine);
+		b->engine = awm_strdup(c->engine);
+	}
 
 	/*
 	 * A statement that fails is the migration's error, even a UNIQUE or
@@ -322,8 +383,9 @@ static int record_one(awm_record_batch *b, const awm_migration *m, const char *m
 	return rc;
 }
 
-/* The schema id of the parent commit, or of an empty database. */
-static int parent_schema(awm_oid *out, awm_repo *repo, const awm_oid *parent, int has)
+/* The schema id and engine of the parent commit, or of an empty database. */
+static int parent_schema(awm_oid *out, awm_repo *repo, const awm_oid *parent, int has,
+			 char **engine)
 {
 	awm_buf payload = AWM_BUF_INIT;
 	awm_commit *c;
@@ -333,6 +395,7 @@ static int parent_schema(awm_oid *out, awm_repo *repo, const awm_oid *parent, in
 		if ((rc = awm_commit_read(&c, repo->odb, parent)) < 0)
 			return rc;
 		*out = c->schema;
+		*engine = awm_strdup(c->engine);
 		awm_commit_free(c);
 		return 0;
 	}
@@ -355,15 +418,13 @@ static int start_batch(awm_record_batch *b, awm_repo *repo)
 	b->has_parent = rc == 0;
 	b->old_head = b->parent;
 	b->had_head = b->has_parent;
-	if ((rc = parent_schema(&b->parent_schema, repo, &b->parent, b->has_parent)) < 0)
+	if ((rc = parent_schema(&b->parent_schema, repo, &b->parent, b->has_parent, &b->engine)) < 0)
 		return rc;
 	if ((rc = awm_git_identity(&b->who, repo->root)) < 0)
 		return rc;
 	awm_git_head(&head, repo->root);
 	b->gitcommit = head.size ? awm_buf_detach(&head) : NULL;
 	awm_buf_release(&head);
-	if ((rc = awm_scratch_open(&b->db, repo, b->has_parent ? &b->parent : NULL)) < 0)
-		return rc;
 	return awm_packwriter_new(&b->pw, repo->odb, LOOSE_LIMIT, 0);
 }
 
@@ -373,6 +434,7 @@ static void end_batch(awm_record_batch *b)
 	awm_packwriter_free(b->pw);
 	awm_signature_release(&b->who);
 	free(b->gitcommit);
+	free(b->engine);
 }
 
 static int update_branch(awm_repo *repo, awm_record_result *res,
@@ -427,6 +489,8 @@ const awm_record_result *awm_record_batch_result(const awm_record_batch *b)
 
 sqlite3 *awm_record_batch_db(awm_record_batch *b)
 {
+	if (need_db(b) < 0)
+		return NULL;
 	return b->db;
 }
 
@@ -439,7 +503,8 @@ int awm_record_batch_commit(awm_record_batch *b)
 	/* Objects first, durable; then the state cache; then the branch. */
 	if ((rc = awm_packwriter_commit(b->pw, NULL)) < 0)
 		return rc;
-	awm_scratch_save(b->repo, &b->parent, b->db);
+	if (b->db)
+		awm_scratch_save(b->repo, &b->parent, b->db);
 	awm_error_clear();
 	if ((rc = update_branch(b->repo, &b->res, b, &b->old_head, b->had_head)) == 0)
 		b->committed = 1;

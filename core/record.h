@@ -87,7 +87,10 @@ int awm_record_batch_revert(awm_record_batch *b, const char *why);
 /* The commits staged so far (owned by the batch). */
 const awm_record_result *awm_record_batch_result(const awm_record_batch *b);
 
-/* The scratch database: the state after the last staged commit. */
+/*
+ * The scratch database: the state after the last staged commit, opened on
+ * first use; NULL, with the error set, when it cannot be.
+ */
 sqlite3 *awm_record_batch_db(awm_record_batch *b);
 
 /* Move the result out of the batch; the caller releases it. */

@@ -13,6 +13,11 @@
  *      withdrawn
  *   8. otherwise the push succeeded; entries that are ancestors of ours
  *      are pruned
+ *
+ * On a store with compare-and-swap (AWM_TRANSPORT_CAS: Appwrite), a ref is
+ * one entry, and steps 6 to 8 are one swap of that entry for ours: a push
+ * that loses the swap looks again and is rejected (or, when the ref only
+ * moved forward towards ours, swaps again), so a ref never diverges.
  */
 #include "core/remote_internal.h"
 #include "core/crypto.h"
@@ -131,8 +136,11 @@ static int check_target(awm_remote *r, target *t, const awm_remote_ref *ref)
 		const awm_remote_entry *e = &ref->entries[i];
 
 		if (awm_oid_equal(&e->commit, &t->oid)) {
-			/* Only our own settled entry: another may yet be withdrawn. */
-			have |= awm_remote_pushed_has(r, e->file);
+			/*
+			 * Only our own settled entry: another may yet be withdrawn.
+			 * A swapped-in entry is never withdrawn.
+			 */
+			have |= (r->t->caps & AWM_TRANSPORT_CAS) || awm_remote_pushed_has(r, e->file);
 			continue;
 		}
 		if (awm_odb_exists(r->repo->odb, &e->commit) &&
@@ -357,6 +365,54 @@ static int recheck(awm_remote *r, target *t, size_t n)
 	return rc;
 }
 
+/* Steps 6 to 8 on a CAS store: swap the ref's entry for ours, looking again on a lost swap. */
+static int swap_entry(awm_remote *r, target *t, const awm_remote_snapshot *first)
+{
+	awm_remote_snapshot again;
+	const awm_remote_snapshot *s = first;
+	awm_buf name = AWM_BUF_INIT, text = AWM_BUF_INIT;
+	uint64_t gen;
+	char id[17];
+	int rc, attempt;
+
+	memset(&again, 0, sizeof(again));
+	if ((rc = awm_commit_generation(&gen, r->repo, &t->oid)) < 0 ||
+	    (rc = awm_random_hex(id, 8)) < 0)
+		goto done;
+	awm_remote_entry_name(&name, t->dst, gen, &t->oid, id);
+	awm_buf_printf(&text, "%s\n", awm_oid_tohex(&t->oid).s);
+	for (attempt = 0;; attempt++) {
+		const awm_remote_ref *ref = awm_remote_snapshot_ref(s, t->dst);
+		const awm_remote_file *cur = ref && ref->nr ?
+			awm_remote_files_find(&s->files, ref->entries[ref->nr - 1].file) : NULL;
+
+		rc = awm_transport_replace(r->t, name.ptr, cur, text.ptr, text.size);
+		if (rc != AWM_ECONFLICT || attempt >= 8)
+			break;
+		/* Someone got there first: a plain rejection, unless they only moved it our way. */
+		awm_error_clear();
+		awm_remote_snapshot_release(&again);
+		if ((rc = awm_remote_snapshot_take(&again, r, "refs/")) < 0 ||
+		    (rc = check_target(r, t, awm_remote_snapshot_ref(&again, t->dst))) < 0 ||
+		    !t->write)
+			break;
+		s = &again;
+	}
+	if (rc == AWM_ECONFLICT)
+		rc = awm_error_set(AWM_ENONFASTFORWARD, "'%s' on remote '%s' kept changing while "
+				   "this push tried to update it; run 'awm pull --rebase %s', then "
+				   "push again", short_ref(t->dst), r->name, r->name);
+	if (rc == 0 && t->write) {
+		t->entry = awm_strdup(name.ptr);
+		awm_remote_update_tracking(r, t->dst, &t->oid);
+	}
+done:
+	awm_remote_snapshot_release(&again);
+	awm_buf_release(&name);
+	awm_buf_release(&text);
+	return rc;
+}
+
 static int push_steps(awm_push_report *out, awm_remote *r, target *t, size_t n,
 		      awm_xfer_progress_cb progress, void *payload)
 {
@@ -384,6 +440,23 @@ static int push_steps(awm_push_report *out, awm_remote *r, target *t, size_t n,
 		goto done;
 	if ((rc = upload_objects(out, r, &s, t, n, progress, payload)) < 0)
 		goto done;
+	if (r->t->caps & AWM_TRANSPORT_CAS) {
+		if (out->objects) {   /* look again, and swap against what is there now */
+			awm_remote_snapshot_release(&s);
+			if ((rc = awm_remote_snapshot_take(&s, r, "refs/")) < 0)
+				goto done;
+			for (i = 0; i < n; i++)
+				if (t[i].write &&
+				    (rc = check_target(r, &t[i], awm_remote_snapshot_ref(&s, t[i].dst))) < 0)
+					goto done;
+		}
+		for (i = 0; i < n; i++) {
+			if (t[i].write && (rc = swap_entry(r, &t[i], &s)) < 0)
+				goto done;
+			t[i].ok = 1;
+		}
+		goto done;
+	}
 	/*
 	 * An upload takes a while: look at the refs again just before writing,
 	 * so a push that landed meanwhile is a plain rejection rather than a

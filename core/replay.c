@@ -318,6 +318,8 @@ int awm_replayer_apply(awm_replay_out *out, awm_replayer *r, const awm_commit *c
 	if (c->nparents > 1)
 		return awm_error_set(AWM_EINVALID, "commit %s is a merge; replay its sides instead",
 				     awm_oid_short(&c->oid, 10).s);
+	if (strcmp(c->engine, "sqlite"))
+		return rp_apply_whole(out, r, c, opts);
 	memset(&j, 0, sizeof(j));
 	j.r = r;
 	j.c = c;

@@ -84,4 +84,8 @@ int rp_run_sql(rp_job *j);
 int rp_run_data(rp_job *j);
 int rp_check_down(rp_job *j);
 
+/* A migration that is a whole target schema (Appwrite): replay_whole.c. */
+int rp_apply_whole(awm_replay_out *out, awm_replayer *r, const awm_commit *c,
+		   const awm_replay_opts *o);
+
 #endif

@@ -263,6 +263,9 @@ int awm_revert(awm_revert_result *out, awm_repo *repo, const awm_oid *rev, const
 	if ((rc = awm_ref_lookup(&out->old_head, repo, "HEAD")) < 0 ||
 	    (rc = awm_commit_read(&c, repo->odb, rev)) < 0 ||
 	    (rc = check_rev(repo, c, &out->old_head)) < 0 ||
+	    (rc = awm_require_sqlite_history(repo, &out->old_head,
+					     "to undo a schema file, write the schema before it "
+					     "('awm export <rev>^') as a new migration")) < 0 ||
 	    (rc = awm_git_identity(&who, repo->root)) < 0 ||
 	    (rc = awm_scratch_open_ex(&db, repo, &out->old_head, AWM_SCRATCH_NO_SAVE)) < 0)
 		goto done;

@@ -118,6 +118,10 @@ int awm_replay_up_ex(sqlite3 *db, awm_repo *repo, const awm_commit *c, unsigned 
 {
 	int rc = 0;
 
+	if (strcmp(c->engine, "sqlite"))
+		return awm_error_set(AWM_EINVALID, "commit %s is a migration for '%s', which has no "
+				     "SQLite database state to build", awm_oid_short(&c->oid, 10).s,
+				     c->engine);
 	if (c->kind == AWM_KIND_SCRIPT && (flags & AWM_REPLAY_RERUN_SCRIPTS))
 		return awm_script_rerun(repo, db, c);
 	if (c->has_up)
@@ -357,5 +361,20 @@ int awm_scratch_save(awm_repo *repo, const awm_oid *commit, sqlite3 *db)
 done:
 	awm_buf_release(&path);
 	awm_buf_release(&image);
+	return rc;
+}
+
+int awm_require_sqlite_history(awm_repo *repo, const awm_oid *commit, const char *hint)
+{
+	awm_commit *c;
+	int rc;
+
+	if ((rc = awm_commit_read(&c, repo->odb, commit)) < 0)
+		return rc;
+	if (strcmp(c->engine, "sqlite"))
+		rc = awm_error_set(AWM_EINVALID, "commit %s is a migration for '%s', whose "
+				   "migrations are whole schemas: %s", awm_oid_short(commit, 10).s,
+				   c->engine, hint);
+	awm_commit_free(c);
 	return rc;
 }

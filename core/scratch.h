@@ -89,4 +89,11 @@ awm_undo awm_replay_undo_method(const awm_commit *c, int has_captured);
 int awm_replay_down(sqlite3 *db, awm_repo *repo, const awm_commit *c,
 		    const void *captured, size_t captured_len, int has_captured);
 
+/*
+ * AWM_EINVALID, saying `hint`, when `commit` belongs to a history whose
+ * migrations are whole schemas (Appwrite): it has no database state to
+ * build, so operations that run migrations on one cannot work on it.
+ */
+int awm_require_sqlite_history(awm_repo *repo, const awm_oid *commit, const char *hint);
+
 #endif

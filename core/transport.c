@@ -3,6 +3,7 @@
  * through the vtable (see transport.h).
  */
 #include "core/transport.h"
+#include "core/appwrite_api.h"
 #include "core/error.h"
 #include "core/fs.h"
 
@@ -93,6 +94,7 @@ static int prefix_ok(const char *s)
 
 typedef struct parsed_url {
 	int is_b2;
+	int is_appwrite;
 	char *path;               /* folder, or the B2 prefix without slashes at the ends */
 	char *bucket;
 } parsed_url;
@@ -110,6 +112,14 @@ static int parse_url(parsed_url *out, const char *url)
 	memset(out, 0, sizeof(*out));
 	if (!*url)
 		return awm_error_set(AWM_EINVALID, "a remote URL cannot be empty");
+	if (awm_appwrite_is_url(url)) {
+		awm_appwrite_url u;
+		int rc = awm_appwrite_url_parse(&u, url);
+
+		awm_appwrite_url_release(&u);
+		out->is_appwrite = 1;
+		return rc;
+	}
 	if (!strncmp(url, "b2://", 5)) {
 		const char *b = url + 5, *slash = strchr(b, '/');
 		size_t blen = slash ? (size_t)(slash - b) : strlen(b);
@@ -142,8 +152,8 @@ static int parse_url(parsed_url *out, const char *url)
 	/* "<scheme>://..." with a scheme we do not speak (a path may hold "://"). */
 	if (colon && colon > url && !memchr(url, '/', (size_t)(colon - url)))
 		return awm_error_set(AWM_EINVALID, "remote URL '%s' has an unsupported scheme; "
-				     "use a folder path, file:///<path> or b2://<bucket>/<prefix>",
-				     url);
+				     "use a folder path, file:///<path>, b2://<bucket>/<prefix> or "
+				     "appwrite://<host>/<projectId>/<databaseId>", url);
 	out->path = awm_strdup(url);
 	return 0;
 }
@@ -167,6 +177,10 @@ int awm_transport_open(awm_transport **out, const char *url, const char *endpoin
 
 	if ((rc = parse_url(&u, url)) < 0)
 		goto done;
+	if (u.is_appwrite) {
+		rc = awm_transport_appwrite_new(out, url);
+		goto done;
+	}
 	if (u.is_b2) {
 		if (env && *env)
 			endpoint = env;
@@ -231,6 +245,16 @@ int awm_transport_create_exclusive(awm_transport *t, const char *name,
 	if (awm_fault("remote-put"))
 		return awm_error_set(AWM_ERROR, "cannot upload '%s' (fault injected)", name);
 	return after_put(t->create_exclusive(t, name, data, len));
+}
+
+int awm_transport_replace(awm_transport *t, const char *name, const awm_remote_file *expected,
+			  const void *data, size_t len)
+{
+	if (!t->replace || !(t->caps & AWM_TRANSPORT_CAS))
+		return awm_error_set(AWM_EUSAGE, "'%s' has no compare-and-swap", t->url);
+	if (awm_fault("remote-put"))
+		return awm_error_set(AWM_ERROR, "cannot upload '%s' (fault injected)", name);
+	return after_put(t->replace(t, name, expected, data, len));
 }
 
 int awm_transport_remove(awm_transport *t, const char *name)

@@ -12,11 +12,13 @@
  *   remove   delete a file with all its stored versions; a missing file is
  *            not an error
  *
+ *   replace  (AWM_TRANSPORT_CAS) compare-and-swap of a ref's one entry
+ *
  * The folder transport (transport_file.c) offers create_exclusive through
- * link(2); the B2 transport (transport_b2.c) does not.  A store with a
- * real compare-and-swap (Appwrite's document versions) will set
- * AWM_TRANSPORT_CAS and add a `replace` slot taking the version it expects;
- * docs/remote-protocol.md says what the protocol gains from each.
+ * link(2); the B2 transport (transport_b2.c) does not.  The Appwrite
+ * transport (transport_appwrite.c) offers both create_exclusive and a true
+ * compare-and-swap on refs (document versions); docs/remote-protocol.md
+ * says what the protocol gains from each.
  */
 #ifndef AWM_TRANSPORT_H
 #define AWM_TRANSPORT_H
@@ -57,7 +59,7 @@ typedef struct awm_transport_stats {
 typedef void (*awm_transport_progress_cb)(uint64_t done, uint64_t total, void *payload);
 
 #define AWM_TRANSPORT_EXCLUSIVE 1u   /* create_exclusive is available */
-#define AWM_TRANSPORT_CAS 2u         /* reserved for a compare-and-swap store */
+#define AWM_TRANSPORT_CAS 2u         /* replace is available */
 
 typedef struct awm_transport awm_transport;
 
@@ -71,6 +73,8 @@ struct awm_transport {
 	int (*create_exclusive)(awm_transport *t, const char *name, const void *data,
 				size_t len);
 	int (*remove)(awm_transport *t, const char *name);
+	int (*replace)(awm_transport *t, const char *name, const awm_remote_file *expected,
+		       const void *data, size_t len);
 	void (*free)(awm_transport *t);
 	awm_transport_stats stats;
 	awm_transport_progress_cb progress;   /* set by the caller, may be NULL */
@@ -79,8 +83,8 @@ struct awm_transport {
 
 /*
  * Open the transport for `url`: a folder path (relative paths are taken
- * from `base_dir`, the project root), `file:///abs/path`, or
- * `b2://<bucket>[/<prefix>]`.  `endpoint` (may be NULL) overrides the B2
+ * from `base_dir`, the project root), `file:///abs/path`,
+ * `b2://<bucket>[/<prefix>]`, or `appwrite://<host>/<project>/<database>`.  `endpoint` (may be NULL) overrides the B2
  * account endpoint; AWM_B2_ENDPOINT in the environment overrides both.
  * Nothing is contacted yet: credentials are checked at the first request.
  */
@@ -106,9 +110,21 @@ int awm_transport_create_exclusive(awm_transport *t, const char *name,
 				   const void *data, size_t len);
 int awm_transport_remove(awm_transport *t, const char *name);
 
-/* Implementations (transport_file.c, transport_b2.c). */
+/*
+ * With AWM_TRANSPORT_CAS, the files under "refs/" are held in slots, one
+ * per folder (per ref): a slot holds at most one file, its entry.  Write
+ * `name` into its slot, replacing the file `expected` (as a listing
+ * returned it, with its version; NULL: the slot must be empty), in one
+ * atomic compare-and-swap.  AWM_ECONFLICT when the slot holds anything
+ * else by then, changing nothing; AWM_EUSAGE when the store cannot.
+ */
+int awm_transport_replace(awm_transport *t, const char *name, const awm_remote_file *expected,
+			  const void *data, size_t len);
+
+/* Implementations (transport_file.c, transport_b2.c, transport_appwrite.c). */
 int awm_transport_file_new(awm_transport **out, const char *url, const char *dir);
 int awm_transport_b2_new(awm_transport **out, const char *url, const char *bucket,
 			 const char *prefix, const char *endpoint);
+int awm_transport_appwrite_new(awm_transport **out, const char *url);
 
 #endif

@@ -2,7 +2,7 @@
 # Install the Debian packages awm needs, when they are missing.
 #   scripts/deps.sh build   what building awm needs
 #   scripts/deps.sh demo    that, and the sqlite3 shell scripts/demo.sh shows rows with
-#   scripts/deps.sh test    that, and what the tests drive (sqlite3, sqldiff, git,
+#   scripts/deps.sh test    that, and what the tests drive (sqlite3, sqldiff, git, curl,
 #                           node and npm for the Appwrite stand-in's fidelity test,
 #                           chromium for the HTML report, ...)
 # Runs apt-get as root (or through sudo); does nothing when all are present.
@@ -12,7 +12,7 @@ build="build-essential cmake pkg-config libgit2-dev libsqlite3-dev libxxhash-dev
        libzstd-dev libcurl4-openssl-dev libssl-dev libjansson-dev"
 demo="$build sqlite3"
 test="$build libcmocka-dev sqlite3 sqlite3-tools git python3 xxhash zstd time
-      chromium fonts-dejavu-core python3-yaml"
+      chromium fonts-dejavu-core python3-yaml curl"
 
 case "${1:-build}" in
 build) want=$build ;;

@@ -60,3 +60,31 @@ standin_control() {
 	    sys.stdout.write(res.read().decode())
 	EOF
 }
+
+# The rest is for awm's own Appwrite tests (t8002 on).
+#
+#   appwrite_url <db>          the environment or remote URL of database <db>
+#   appwrite_schema <db>       its live schema read through the API, in the
+#                              lines of awm's schema objects (appwrite_dump.py)
+#   commit_schema <rev>        the schema a commit recorded, in the same lines
+#   appwrite_docs <db> <coll>  its documents, one JSON object a line
+#   write_appwrite <name> <json>  write migrations/<name>.json
+appwrite_url() {
+	echo "appwrite+http://127.0.0.1:$APPWRITE_PORT/$APPWRITE_PROJECT/$1"
+}
+
+appwrite_schema() {
+	python3 "$AWM_SOURCE_DIR/tests/cli/appwrite_dump.py" schema "$1"
+}
+
+appwrite_docs() {
+	python3 "$AWM_SOURCE_DIR/tests/cli/appwrite_dump.py" docs "$1" "$2"
+}
+
+commit_schema() {
+	awm cat-object -p "$(awm cat-object -p "$1" | sed -n 's/^schema //p')" | tail -n +3
+}
+
+write_appwrite() {
+	mkdir -p migrations && printf '%s\n' "$2" >"migrations/$1.json"
+}

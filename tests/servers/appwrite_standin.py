@@ -170,6 +170,10 @@ def _fault_error(rule):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "appwrite-standin"
+    # Headers and body go out in separate writes; with Nagle's algorithm on, a
+    # client that keeps the connection alive waits for its delayed ACK (40 ms)
+    # on every answer.
+    disable_nagle_algorithm = True
 
     def log_message(self, fmt, *args):
         if self.server.verbose:
