@@ -55,38 +55,21 @@ static int exec(awm_cli *cli, int argc, char **argv)
 		default: return EXIT_USAGE;
 		}
 	}
-	memset(&res, 0, sizeof(res));
 	if (action) {
 		if (optind < argc)
 			return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
-		if (action != 'c' && strategy)
-			return cli_usage_error(cli, "--strategy goes with --continue or a new "
-					       "cherry-pick");
-		if (action == 'c')
-			rc = awm_rebase_continue(&res, cli->repo, "cherry-pick", strategy, NULL, NULL);
-		else if (action == 'k')
-			rc = awm_rebase_skip(&res, cli->repo, "cherry-pick", NULL, NULL);
-		else {
-			rc = awm_rebase_abort(&res, cli->repo, "cherry-pick");
-			if (rc == 0)
-				printf("Cherry-pick aborted; %s is back at %s.\n",
-				       res.branch ? res.branch : "HEAD",
-				       awm_oid_short(&res.new_tip, 10).s);
-			rc = rc < 0 ? cli_fail(rc) : EXIT_OK;
-			awm_rebase_result_release(&res);
-			return rc;
-		}
-	} else {
-		if (optind + 1 != argc)
-			return cli_usage_error(cli, optind == argc ? "name the commit to cherry-pick"
-					       : "too many arguments");
-		if ((rc = cli_rev(cli, &pick, argv[optind])))
-			return rc;
-		memset(&o, 0, sizeof(o));
-		o.pick = &pick;
-		o.strategy = strategy;
-		rc = awm_rebase_start(&res, cli->repo, &o);
+		return cli_rebase_action(cli, "cherry-pick", action, strategy);
 	}
+	if (optind + 1 != argc)
+		return cli_usage_error(cli, optind == argc ? "name the commit to cherry-pick"
+				       : "too many arguments");
+	if ((rc = cli_rev(cli, &pick, argv[optind])))
+		return rc;
+	memset(&o, 0, sizeof(o));
+	o.pick = &pick;
+	o.strategy = strategy;
+	memset(&res, 0, sizeof(res));
+	rc = awm_rebase_start(&res, cli->repo, &o);
 	rc = cli_rebase_outcome(cli, &res, rc);
 	awm_rebase_result_release(&res);
 	return rc;

@@ -66,45 +66,27 @@ static int exec(awm_cli *cli, int argc, char **argv)
 		default: return EXIT_USAGE;
 		}
 	}
-	memset(&res, 0, sizeof(res));
 	if (action) {
 		if (optind < argc || onto_arg)
 			return cli_usage_error(cli, "--%s takes no revision",
 					       action == 'c' ? "continue" : action == 'k' ? "skip" :
 					       "abort");
-		if (action != 'c' && strategy)
-			return cli_usage_error(cli, "--strategy goes with --continue or a new rebase");
-		if (action == 'c')
-			rc = awm_rebase_continue(&res, cli->repo, "rebase", strategy,
-						 cli->progress ? cli_progress : NULL, cli);
-		else if (action == 'k')
-			rc = awm_rebase_skip(&res, cli->repo, "rebase",
-					     cli->progress ? cli_progress : NULL, cli);
-		else {
-			rc = awm_rebase_abort(&res, cli->repo, "rebase");
-			if (rc == 0)
-				printf("Rebase aborted; %s is back at %s.\n",
-				       res.branch ? res.branch : "HEAD",
-				       awm_oid_short(&res.new_tip, 10).s);
-			rc = rc < 0 ? cli_fail(rc) : EXIT_OK;
-			awm_rebase_result_release(&res);
-			return rc;
-		}
-	} else {
-		if (optind + 1 != argc)
-			return cli_usage_error(cli, optind == argc ? "name the upstream to rebase onto"
-					       : "too many arguments");
-		if ((rc = cli_rev(cli, &upstream, argv[optind])) ||
-		    (onto_arg && (rc = cli_rev(cli, &onto, onto_arg))))
-			return rc;
-		memset(&o, 0, sizeof(o));
-		o.upstream = &upstream;
-		o.onto = onto_arg ? &onto : NULL;
-		o.strategy = strategy;
-		o.progress = cli->progress ? cli_progress : NULL;
-		o.payload = cli;
-		rc = awm_rebase_start(&res, cli->repo, &o);
+		return cli_rebase_action(cli, "rebase", action, strategy);
 	}
+	if (optind + 1 != argc)
+		return cli_usage_error(cli, optind == argc ? "name the upstream to rebase onto"
+				       : "too many arguments");
+	if ((rc = cli_rev(cli, &upstream, argv[optind])) ||
+	    (onto_arg && (rc = cli_rev(cli, &onto, onto_arg))))
+		return rc;
+	memset(&o, 0, sizeof(o));
+	o.upstream = &upstream;
+	o.onto = onto_arg ? &onto : NULL;
+	o.strategy = strategy;
+	o.progress = cli->progress ? cli_progress : NULL;
+	o.payload = cli;
+	memset(&res, 0, sizeof(res));
+	rc = awm_rebase_start(&res, cli->repo, &o);
 	rc = cli_rebase_outcome(cli, &res, rc);
 	awm_rebase_result_release(&res);
 	return rc;

@@ -3,6 +3,7 @@
  */
 #include "commands/graphops.h"
 
+#include <ctype.h>
 #include <string.h>
 
 void cli_print_conflicts(awm_cli *cli, const awm_conflict_list *l,
@@ -106,4 +107,31 @@ int cli_rebase_outcome(awm_cli *cli, const awm_rebase_result *res, int rc)
 		printf("; now at %s\n", awm_oid_short(&res->new_tip, 10).s);
 	}
 	return EXIT_OK;
+}
+
+int cli_rebase_action(awm_cli *cli, const char *op, int action, awm_strategy strategy)
+{
+	awm_progress_cb progress = cli->progress ? cli_progress : NULL;
+	awm_rebase_result res;
+	int rc;
+
+	memset(&res, 0, sizeof(res));
+	if (action != 'c' && strategy)
+		return cli_usage_error(cli, "--strategy goes with --continue or a new %s", op);
+	if (action == 'c') {
+		rc = awm_rebase_continue(&res, cli->repo, op, strategy, progress, cli);
+	} else if (action == 'k') {
+		rc = awm_rebase_skip(&res, cli->repo, op, progress, cli);
+	} else {
+		rc = awm_rebase_abort(&res, cli->repo, op);
+		if (rc == 0)
+			printf("%c%s aborted; %s is back at %s.\n", toupper((unsigned char)op[0]),
+			       op + 1, res.branch ? res.branch : "HEAD",
+			       awm_oid_short(&res.new_tip, 10).s);
+		awm_rebase_result_release(&res);
+		return rc < 0 ? cli_fail(rc) : EXIT_OK;
+	}
+	rc = cli_rebase_outcome(cli, &res, rc);
+	awm_rebase_result_release(&res);
+	return rc;
 }

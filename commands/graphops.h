@@ -23,4 +23,10 @@ int cli_parse_strategy(awm_cli *cli, const char *arg, awm_strategy *out);
  */
 int cli_rebase_outcome(awm_cli *cli, const awm_rebase_result *res, int rc);
 
+/*
+ * `awm rebase|cherry-pick --continue|--skip|--abort` (`action` 'c', 'k'
+ * or 'a') for operation `op`, reported; returns the exit code.
+ */
+int cli_rebase_action(awm_cli *cli, const char *op, int action, awm_strategy strategy);
+
 #endif
