@@ -189,6 +189,16 @@ int rp_read_blob(awm_buf *out, awm_replayer *r, const awm_oid *oid, awm_otype ty
 	return 0;
 }
 
+void rp_keep_identity(awm_commit *n, const awm_commit *c, const awm_signature *who)
+{
+	n->engine = awm_strdup(c->engine);
+	n->migration = c->migration ? awm_strdup(c->migration) : NULL;
+	n->gitcommit = c->gitcommit ? awm_strdup(c->gitcommit) : NULL;
+	n->message = awm_strdup(c->message ? c->message : "\n");
+	awm_signature_copy(&n->author, &c->author);
+	awm_signature_copy(&n->committer, who);
+}
+
 static int add_blob(awm_packwriter *pw, awm_oid *id, const awm_buf *b, awm_otype type)
 {
 	return awm_packwriter_add(pw, id, type, b->ptr, b->size);
@@ -237,12 +247,7 @@ static int write_commit(rp_job *j, int sv_before)
 	    (rc = add_blob(r->pw, &n->changeset, &j->cap.changeset, AWM_OBJ_CHANGESET)) < 0)
 		goto done;
 	n->schema = j->schema;
-	n->engine = awm_strdup(c->engine);
-	n->migration = c->migration ? awm_strdup(c->migration) : NULL;
-	n->gitcommit = c->gitcommit ? awm_strdup(c->gitcommit) : NULL;
-	n->message = awm_strdup(c->message ? c->message : "\n");
-	awm_signature_copy(&n->author, &c->author);
-	awm_signature_copy(&n->committer, &r->who);
+	rp_keep_identity(n, c, &r->who);
 	awm_buf_clear(&payload);
 	if ((rc = awm_commit_serialize(&payload, n)) == 0)
 		rc = awm_packwriter_add(r->pw, &j->out->commit, AWM_OBJ_COMMIT, payload.ptr,

@@ -84,6 +84,12 @@ int rp_run_sql(rp_job *j);
 int rp_run_data(rp_job *j);
 int rp_check_down(rp_job *j);
 
+/*
+ * What a replayed commit keeps of the old one `c`: engine, migration file,
+ * git commit, message and author; `who` becomes its committer.
+ */
+void rp_keep_identity(awm_commit *n, const awm_commit *c, const awm_signature *who);
+
 /* A migration that is a whole target schema (Appwrite): replay_whole.c. */
 int rp_apply_whole(awm_replay_out *out, awm_replayer *r, const awm_commit *c,
 		   const awm_replay_opts *o);

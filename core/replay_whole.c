@@ -65,12 +65,7 @@ static int write_commit(awm_oid *out, awm_oid *schema, awm_replayer *r, const aw
 	n->schema = c->schema;
 	if (o->sections && (rc = take_edited(n, r, o->sections)) < 0)
 		goto done;
-	n->engine = awm_strdup(c->engine);
-	n->migration = c->migration ? awm_strdup(c->migration) : NULL;
-	n->gitcommit = c->gitcommit ? awm_strdup(c->gitcommit) : NULL;
-	n->message = awm_strdup(c->message ? c->message : "\n");
-	awm_signature_copy(&n->author, &c->author);
-	awm_signature_copy(&n->committer, &r->who);
+	rp_keep_identity(n, c, &r->who);
 	*schema = n->schema;
 	if ((rc = awm_commit_serialize(&payload, n)) == 0)
 		rc = awm_packwriter_add(r->pw, out, AWM_OBJ_COMMIT, payload.ptr, payload.size);
