@@ -315,3 +315,18 @@ void awm_drift_format(awm_buf *out, const awm_drift *d, const char *indent)
 		awm_buf_putc(out, '\n');
 	}
 }
+
+void awm_drift_json(json_t *payload, const awm_drift *d)
+{
+	json_t *a;
+	size_t i;
+
+	if (!d->nr)
+		return;
+	a = json_array();
+	for (i = 0; i < d->nr; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s}", "table", d->items[i].table,
+						   "kind", d->items[i].kind, "name", d->items[i].name,
+						   "change", d->items[i].change));
+	json_object_set_new(payload, "drift", a);
+}

@@ -6,6 +6,7 @@
 #ifndef AWM_DRIFT_H
 #define AWM_DRIFT_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "core/buf.h"
@@ -42,5 +43,8 @@ void awm_drift_release(awm_drift *d);
  *     index 'users_email' removed
  */
 void awm_drift_format(awm_buf *out, const awm_drift *d, const char *indent);
+
+/* Set `payload`'s "drift" to the list `d` (as awm_state records it); nothing when empty. */
+void awm_drift_json(json_t *payload, const awm_drift *d);
 
 #endif

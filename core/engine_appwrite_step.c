@@ -233,21 +233,6 @@ int awm_aw_refuse_loss(const awm_step *s, json_t *ops, int down)
 	return rc;
 }
 
-static void drift_json(json_t *payload, const awm_drift *d)
-{
-	json_t *a;
-	size_t i;
-
-	if (!d->nr)
-		return;
-	a = json_array();
-	for (i = 0; i < d->nr; i++)
-		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s}", "table", d->items[i].table,
-						   "kind", d->items[i].kind, "name", d->items[i].name,
-						   "change", d->items[i].change));
-	json_object_set_new(payload, "drift", a);
-}
-
 /* After the work: the live schema, and drift against what the history expects. */
 static int check_result(awm_step_result *out, aw_engine *e, const awm_step *s,
 			const awm_oid *expect)
@@ -313,7 +298,7 @@ static void finish_payload(json_t *payload, const awm_step *s, const awm_step_re
 		if (before)
 			json_object_set_new(payload, "schema_before", hex(before));
 		json_object_del(payload, "rollback");
-		drift_json(payload, &out->drift);
+		awm_drift_json(payload, &out->drift);
 		return;
 	}
 	awm_engine_format_time(&now, awm_engine_now_ms());
@@ -324,7 +309,7 @@ static void finish_payload(json_t *payload, const awm_step *s, const awm_step_re
 	if (json_is_string(json_object_get(payload, "checksum")))
 		json_object_set(json_object_get(payload, "rollback"), "schema_before",
 				json_object_get(payload, "checksum"));
-	drift_json(json_object_get(payload, "rollback"), &out->drift);
+	awm_drift_json(json_object_get(payload, "rollback"), &out->drift);
 	awm_buf_release(&now);
 }
 

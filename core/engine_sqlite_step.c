@@ -258,21 +258,6 @@ static int check_drift(awm_step_result *out, sqlite_engine *e, const awm_step *s
 	return rc;
 }
 
-static void drift_json(json_t *payload, const awm_drift *d)
-{
-	json_t *a;
-	size_t i;
-
-	if (!d->nr)
-		return;
-	a = json_array();
-	for (i = 0; i < d->nr; i++)
-		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s}", "table", d->items[i].table,
-						   "kind", d->items[i].kind, "name", d->items[i].name,
-						   "change", d->items[i].change));
-	json_object_set_new(payload, "drift", a);
-}
-
 /* The work of an up step, and the "changes" its row records. */
 static int run_up(json_t *changes, awm_buf *captured, int *has_captured,
 		  sqlite_engine *e, const awm_step *s)
@@ -391,7 +376,7 @@ int awm_sqlite_engine_step(awm_step_result *out, awm_engine *base, const awm_ste
 		json_object_set_new(payload, "checksum", hex(&out->schema));
 		json_object_set_new(payload, "schema_before", hex(&before));
 		json_object_set(payload, "changes", changes);
-		drift_json(payload, &out->drift);
+		awm_drift_json(payload, &out->drift);
 		rc = awm_sqlite_engine_insert_row(&out->row_id, e, "applied", &s->commit->oid,
 						  payload, has_captured ? &captured : NULL);
 	} else {
@@ -399,7 +384,7 @@ int awm_sqlite_engine_step(awm_step_result *out, awm_engine *base, const awm_ste
 				       "method", undo_names[s->undo], "checksum", hex(&out->schema),
 				       "schema_before", hex(&before));
 
-		drift_json(rb, &out->drift);
+		awm_drift_json(rb, &out->drift);
 		out->row_id = s->row_id;
 		rc = mark_rolled_back(e, s->row_id, rb);
 		json_decref(rb);
