@@ -311,7 +311,7 @@ static int drop_rows(awm_buf *out, const void *cs, size_t len, struct data_rows 
 	while (rc == SQLITE_OK && sqlite3changeset_next(it) == SQLITE_ROW) {
 		const char *tab;
 		unsigned char *pk;
-		int ncol, op, ind, npk, i;
+		int ncol, op, ind, npk;
 		const dc_row *d;
 
 		sqlite3changeset_op(it, &tab, &ncol, &op, &ind);
@@ -324,19 +324,7 @@ static int drop_rows(awm_buf *out, const void *cs, size_t len, struct data_rows 
 			table = awm_strdup(tab);
 			awm_cs_table(out, tab, ncol, pk);
 		}
-		awm_cs_change(out, op);
-		for (i = 0; i < ncol && op != SQLITE_INSERT; i++) {
-			sqlite3_value *v = NULL;
-
-			sqlite3changeset_old(it, i, &v);
-			awm_cs_value(out, v);
-		}
-		for (i = 0; i < ncol && op != SQLITE_DELETE; i++) {
-			sqlite3_value *v = NULL;
-
-			sqlite3changeset_new(it, i, &v);
-			awm_cs_value(out, v);
-		}
+		awm_cs_copy_change(out, it, op, ncol);
 	}
 	if (it && (rc = sqlite3changeset_finalize(it)) != SQLITE_OK)
 		rc = awm_sqlite_error(NULL, rc, "cannot read a rebased changeset");

@@ -139,3 +139,22 @@ void awm_cs_value(awm_buf *out, sqlite3_value *v)
 		awm_cs_null(out);
 	}
 }
+
+void awm_cs_copy_change(awm_buf *out, sqlite3_changeset_iter *it, int op, int ncol)
+{
+	int i;
+
+	awm_cs_change(out, op);
+	for (i = 0; i < ncol && op != SQLITE_INSERT; i++) {
+		sqlite3_value *v = NULL;
+
+		sqlite3changeset_old(it, i, &v);
+		awm_cs_value(out, v);
+	}
+	for (i = 0; i < ncol && op != SQLITE_DELETE; i++) {
+		sqlite3_value *v = NULL;
+
+		sqlite3changeset_new(it, i, &v);
+		awm_cs_value(out, v);
+	}
+}

@@ -54,4 +54,10 @@ void awm_cs_column(awm_buf *out, sqlite3_stmt *st, int col);
 /* A value as a changeset iterator yields it; NULL is an undefined value. */
 void awm_cs_value(awm_buf *out, sqlite3_value *v);
 
+/*
+ * The change `it` points at (an `op` on a table of `ncol` columns), as it
+ * is: its operation byte, then its old and new values as `op` has them.
+ */
+void awm_cs_copy_change(awm_buf *out, sqlite3_changeset_iter *it, int op, int ncol);
+
 #endif

@@ -62,7 +62,7 @@ static int only_tables_of(awm_buf *out, const awm_buf *cs, const awm_schema *kee
 {
 	sqlite3_changeset_iter *it = NULL;
 	const char *last = NULL;
-	int rc, i;
+	int rc;
 
 	awm_buf_clear(out);
 	if (!cs->size)
@@ -81,19 +81,7 @@ static int only_tables_of(awm_buf *out, const awm_buf *cs, const awm_schema *kee
 			awm_cs_table(out, tab, ncol, pk);
 			last = tab;
 		}
-		awm_cs_change(out, op);
-		for (i = 0; i < ncol && op != SQLITE_INSERT; i++) {
-			sqlite3_value *v = NULL;
-
-			sqlite3changeset_old(it, i, &v);
-			awm_cs_value(out, v);
-		}
-		for (i = 0; i < ncol && op != SQLITE_DELETE; i++) {
-			sqlite3_value *v = NULL;
-
-			sqlite3changeset_new(it, i, &v);
-			awm_cs_value(out, v);
-		}
+		awm_cs_copy_change(out, it, op, ncol);
 	}
 	if (it && (rc = sqlite3changeset_finalize(it)) != SQLITE_OK)
 		return awm_sqlite_error(NULL, rc, "cannot read the changeset");
