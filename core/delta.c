@@ -129,35 +129,51 @@ static int build_down(awm_db_delta *out, sqlite3 *target, sqlite3 *orig, int cop
 	return 0;
 }
 
-/* DDL from base to target, run on base; copying rebuilt tables when that works. */
-static int change_schema(awm_db_delta *out, sqlite3 *base, sqlite3 *target,
-			 const awm_oid *want, int *copied)
+/*
+ * One way of writing the DDL (`flags`), run on `base` and kept only when it
+ * gives the schema `want`; otherwise `base` is left as it was.
+ */
+static int try_ddl(awm_db_delta *out, sqlite3 *base, sqlite3 *target, unsigned flags,
+		   const awm_oid *want)
 {
 	awm_oid got;
 	int rc;
 
+	awm_buf_clear(&out->up_sql);
+	if ((rc = awm_schema_ddl(&out->up_sql, base, target, flags, NULL)) < 0 ||
+	    (rc = awm_sqlite_exec(base, "SAVEPOINT awm_try")) < 0)
+		return rc;
+	if ((rc = run_ddl(base, out->up_sql.ptr, "generated up SQL")) == 0 &&
+	    (rc = schema_of(&got, NULL, base)) == 0 && !awm_oid_equal(&got, want))
+		rc = awm_error_set(AWM_ERROR, "the generated up SQL gives schema %s, not the "
+				   "database's %s; this is a bug in awm, please report it",
+				   awm_oid_tohex(&got).s, awm_oid_tohex(want).s);
+	if (rc < 0)
+		sqlite3_exec(base, "ROLLBACK TO awm_try", NULL, NULL, NULL);
+	sqlite3_exec(base, "RELEASE awm_try", NULL, NULL, NULL);
+	return rc;
+}
+
+/*
+ * DDL from base to target, run on base: ALTER TABLE where it does the
+ * change in place, else rebuilt tables copying their columns, else (a new
+ * NOT NULL column without a default, say) rebuilt tables left empty, their
+ * rows coming from the changeset.
+ */
+static int change_schema(awm_db_delta *out, sqlite3 *base, sqlite3 *target,
+			 const awm_oid *want, int *copied)
+{
+	int rc;
+
 	*copied = 1;
-	if ((rc = awm_schema_ddl(&out->up_sql, base, target, 0, NULL)) < 0)
-		return rc;
-	if (run_ddl(base, out->up_sql.ptr, "generated up SQL") < 0) {
-		/* A new NOT NULL column without a default, say: rows come from the changeset. */
-		awm_error_clear();
-		*copied = 0;
-		awm_buf_clear(&out->up_sql);
-		if ((rc = awm_schema_ddl(&out->up_sql, base, target, AWM_DDL_NO_COPY, NULL)) < 0)
-			return rc;
-		if ((rc = run_ddl(base, out->up_sql.ptr, "generated up SQL")) < 0) {
-			awm_error_prefix("cannot express the schema change as SQL");
-			return rc;
-		}
-	}
-	if ((rc = schema_of(&got, NULL, base)) < 0)
-		return rc;
-	if (!awm_oid_equal(&got, want))
-		return awm_error_set(AWM_ERROR, "the generated up SQL gives schema %s, not the "
-				     "database's %s; this is a bug in awm, please report it",
-				     awm_oid_tohex(&got).s, awm_oid_tohex(want).s);
-	return 0;
+	if (try_ddl(out, base, target, AWM_DDL_ALTER, want) == 0 ||
+	    (awm_error_clear(), try_ddl(out, base, target, 0, want)) == 0)
+		return 0;
+	awm_error_clear();
+	*copied = 0;
+	if ((rc = try_ddl(out, base, target, AWM_DDL_NO_COPY, want)) < 0)
+		awm_error_prefix("cannot express the schema change as SQL");
+	return rc;
 }
 
 int awm_db_delta_compute(awm_db_delta *out, sqlite3 *base, sqlite3 *target, unsigned flags)

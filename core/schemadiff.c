@@ -3,6 +3,7 @@
  */
 #include "core/schemadiff.h"
 #include "core/error.h"
+#include "core/schema_diff.h"
 #include "core/sqlite.h"
 #include "core/sqlite_schema.h"
 #include "core/sqltext.h"
@@ -102,14 +103,52 @@ typedef struct ddl {
 	sqlite3 *from, *to, *rows;
 	sobjs f, t;
 	unsigned flags;
+	awm_schema_diff alter;     /* AWM_DDL_ALTER: the ALTER-aware diff */
 } ddl;
 
-/* A table of `from` whose definition differs in `to`. */
+static void statement(awm_buf *out, const char *sql)
+{
+	awm_buf_puts(out, sql);
+	awm_buf_puts(out, ";\n");
+}
+
+/*
+ * With AWM_DDL_ALTER, whether `table` only gains columns at its end, which
+ * ALTER TABLE ADD COLUMN does in place (schema_diff.c checked that on the
+ * old schema); its rows, indexes and triggers then stay as they are.
+ */
+static int only_adds_columns(const ddl *d, const char *table)
+{
+	size_t i, adds = 0;
+
+	for (i = 0; i < d->alter.nr; i++) {
+		const awm_schema_change *c = &d->alter.items[i];
+
+		if (strcmp(c->type, "table") || strcmp(c->name, table))
+			continue;
+		if (c->op != AWM_SCHEMA_ALTER || !strstr(c->sql, " ADD COLUMN "))
+			return 0;
+		adds++;
+	}
+	return adds > 0;
+}
+
+static void add_columns(ddl *d, const char *table)
+{
+	size_t i;
+
+	for (i = 0; i < d->alter.nr; i++)
+		if (!strcmp(d->alter.items[i].type, "table") &&
+		    !strcmp(d->alter.items[i].name, table))
+			statement(d->out, d->alter.items[i].sql);
+}
+
+/* A table of `from` whose definition differs in `to`, so it is rebuilt. */
 static int table_changed(const ddl *d, const char *table)
 {
 	const sobj *a = find(&d->f, "table", table), *b = find(&d->t, "table", table);
 
-	return a && b && strcmp(a->norm, b->norm);
+	return a && b && strcmp(a->norm, b->norm) && !only_adds_columns(d, table);
 }
 
 static int table_dropped(const ddl *d, const char *table)
@@ -124,12 +163,6 @@ static int must_create(const ddl *d, const sobj *o)
 
 	return !old || strcmp(old->norm, o->norm) ||
 	       (strcmp(o->type, "table") && strcmp(o->type, "view") && table_changed(d, o->tbl));
-}
-
-static void statement(awm_buf *out, const char *sql)
-{
-	awm_buf_puts(out, sql);
-	awm_buf_puts(out, ";\n");
 }
 
 static void drop(awm_buf *out, const sobj *o)
@@ -271,7 +304,10 @@ static int emit(ddl *d)
 			if (strcmp(o->type, kinds[k]) || !must_create(d, o))
 				continue;
 			if (k == 0 && find(&d->f, "table", o->name)) {
-				rc = rebuild(d, o);
+				if (only_adds_columns(d, o->name))
+					add_columns(d, o->name);
+				else
+					rc = rebuild(d, o);
 				continue;
 			}
 			statement(d->out, o->sql);
@@ -281,6 +317,19 @@ static int emit(ddl *d)
 	}
 	if (rebuilds)
 		awm_buf_puts(d->out, "PRAGMA legacy_alter_table = OFF;\n");
+	return rc;
+}
+
+static int alter_diff(ddl *d)
+{
+	awm_schema *a = NULL, *b = NULL;
+	int rc;
+
+	if ((rc = awm_sqlite_schema_snapshot(&a, d->from)) == 0 &&
+	    (rc = awm_sqlite_schema_snapshot(&b, d->to)) == 0)
+		rc = awm_schema_diff_compute(&d->alter, a, b);
+	awm_schema_free(a);
+	awm_schema_free(b);
 	return rc;
 }
 
@@ -295,9 +344,13 @@ int awm_schema_ddl(awm_buf *out, sqlite3 *from, sqlite3 *to, unsigned flags, sql
 	d.to = to;
 	d.rows = rows;
 	d.flags = rows ? flags : flags & ~AWM_DDL_ROWS;
-	if ((rc = load(&d.f, from)) == 0 && (rc = load(&d.t, to)) == 0)
+	if (d.flags & (AWM_DDL_ROWS | AWM_DDL_NO_COPY))
+		d.flags &= ~AWM_DDL_ALTER;   /* those fill rebuilt tables themselves */
+	if ((rc = load(&d.f, from)) == 0 && (rc = load(&d.t, to)) == 0 &&
+	    (!(d.flags & AWM_DDL_ALTER) || (rc = alter_diff(&d)) == 0))
 		rc = emit(&d);
 	sobjs_release(&d.f);
 	sobjs_release(&d.t);
+	awm_schema_diff_release(&d.alter);
 	return rc;
 }

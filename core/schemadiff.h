@@ -6,7 +6,7 @@
  * Objects are compared by their normalised SQL (as schema ids are).  New
  * objects are created with the target's own statement text, so the schema
  * after the DDL has the target's schema id.  A table whose definition
- * changed is rebuilt: renamed aside (with legacy_alter_table on, so views,
+ * changed is rebuilt (unless AWM_DDL_ALTER applies): renamed aside (with legacy_alter_table on, so views,
  * triggers and foreign keys elsewhere keep naming it), created anew, its
  * common columns copied over, the old one dropped; its indexes and
  * triggers are created again.
@@ -27,6 +27,12 @@
  * dropped table or column.
  */
 #define AWM_DDL_ROWS 0x2u
+/*
+ * A table that only gains columns at its end gets ALTER TABLE ADD COLUMN
+ * instead of a rebuild, keeping its rows, indexes and triggers in place
+ * (ignored with the two flags above, which fill rebuilt tables).
+ */
+#define AWM_DDL_ALTER 0x4u
 
 /*
  * Append to `out` the statements that turn the schema of `from` into the

@@ -39,6 +39,9 @@ test_expect_success 'show names the kind, the generated SQL and the rows' '
 	test_grep "Kind: data" out &&
 	test_grep "Up (generated):" out &&
 	test_grep "CREATE TABLE notes" out &&
+	sed -n "/^Up (generated):/,/^Down/p" out >up &&
+	test_grep "ALTER TABLE users ADD COLUMN email TEXT;" up &&
+	! grep "awm_old_users" up &&
 	test_grep "Down (generated):" out &&
 	test_grep "DROP TABLE \"notes\"" out &&
 	test_grep "~ | 1  | .ada. -> .Ada." out &&
