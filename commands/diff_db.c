@@ -5,6 +5,7 @@
 #include "commands/display.h"
 #include "core/changeset.h"
 #include "core/dbdiff.h"
+#include "core/data_diff.h"
 #include "core/delta.h"
 #include "core/fs.h"
 #include "core/sqlite.h"
@@ -33,31 +34,28 @@ static int write_changeset(sqlite3 *a, sqlite3 *b, const char *a_path, const cha
 	return rc;
 }
 
-static void print_summary(awm_cli *cli, const awm_db_delta *d, sqlite3 *b)
+/* The schema and row changes, as `awm show` and `awm diff` print them. */
+static int print_summary(awm_cli *cli, const awm_db_delta *d, sqlite3 *b)
 {
-	awm_changeset_summary sum;
-	size_t i;
+	awm_data_changes data;
+	awm_buf out = AWM_BUF_INIT;
+	int rc = 0;
 
+	memset(&data, 0, sizeof(data));
 	if (d->up_sql.size) {
 		printf("%sSchema:%s\n", cli_color(cli, C_BOLD), cli_color(cli, C_RESET));
 		display_indented(d->up_sql.ptr);
 	}
-	printf("%sData:%s%s\n", cli_color(cli, C_BOLD), cli_color(cli, C_RESET),
-	       d->diff.changeset.size ? "" : " no rows differ");
-	if (!d->diff.changeset.size ||
-	    awm_changeset_summarize(&sum, d->diff.changeset.ptr, d->diff.changeset.size, b, 10) < 0)
-		return;
-	for (i = 0; i < sum.nr; i++) {
-		const awm_changeset_table *t = &sum.tables[i];
-		size_t n = t->inserts + t->updates + t->deletes;
-
-		printf("    %s%s%s: %zu inserted, %zu updated, %zu deleted\n", cli_color(cli, C_BOLD),
-		       t->name, cli_color(cli, C_RESET), t->inserts, t->updates, t->deletes);
-		display_rows(cli, t->rows.ptr, "      ");
-		if (t->rows_shown < n)
-			printf("      ... %zu more\n", n - t->rows_shown);
-	}
-	awm_changeset_summary_release(&sum);
+	if (d->diff.changeset.size &&
+	    (rc = awm_data_changes_from_changeset(&data, d->diff.changeset.ptr,
+						  d->diff.changeset.size, b, NULL, 10)) == 0)
+		display_data_changes(cli, &out, &data);
+	if (rc == 0)
+		printf("%sData:%s%s\n%s", cli_color(cli, C_BOLD), cli_color(cli, C_RESET),
+		       out.size ? "" : " no rows differ", out.ptr ? out.ptr : "");
+	awm_data_changes_release(&data);
+	awm_buf_release(&out);
+	return rc;
 }
 
 int cmd_diff_db(awm_cli *cli, int argc, char **argv, const char *cs_out, int sql)
@@ -87,7 +85,7 @@ int cmd_diff_db(awm_cli *cli, int argc, char **argv, const char *cs_out, int sql
 		if (rc == 0)
 			fputs(text.ptr, stdout);
 	} else {
-		print_summary(cli, &d, b);
+		rc = print_summary(cli, &d, b);
 	}
 done:
 	awm_db_delta_release(&d);
