@@ -401,3 +401,17 @@ int awm_appwrite_download(awm_buf *out, awm_appwrite *a, const char *path, const
 	awm_http_response_release(&res);
 	return rc;
 }
+
+int awm_appwrite_create_database(awm_appwrite *a)
+{
+	json_t *body = json_pack("{s:s, s:s}", "databaseId", a->database, "name", a->database);
+	int rc = awm_appwrite_call(NULL, a, "POST", "/databases", body, NULL,
+				   "creating the database");
+
+	json_decref(body);
+	if (rc == AWM_EEXISTS) {
+		awm_error_clear();
+		rc = 0;
+	}
+	return rc;
+}

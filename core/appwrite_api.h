@@ -88,6 +88,9 @@ int awm_appwrite_upload(json_t **out, awm_appwrite *a, const char *path,
 /* GET the raw bytes at `path` (file downloads). */
 int awm_appwrite_download(awm_buf *out, awm_appwrite *a, const char *path, const char *what);
 
+/* Create the URL's database (named after its id); one that exists already is fine. */
+int awm_appwrite_create_database(awm_appwrite *a);
+
 /* 1 when the last failure was Appwrite's error `type`. */
 int awm_appwrite_last_is(const awm_appwrite *a, const char *type);
 

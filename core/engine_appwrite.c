@@ -122,20 +122,12 @@ static int ensure_tables(aw_engine *e)
 {
 	static const char *const colls[] = { AWM_APPWRITE_STATE, AWM_APPWRITE_LOCKS };
 	awm_aw_exec x = { e->a, e->timeout_ms, &e->base.interrupted };
-	json_t *body, *op;
+	json_t *op;
 	size_t i;
 	int rc = 0, ready;
 
 	if (!e->has_db) {
-		body = json_pack("{s:s, s:s}", "databaseId", e->a->database, "name", e->a->database);
-		rc = awm_appwrite_call(NULL, e->a, "POST", "/databases", body, NULL,
-				       "creating the database");
-		json_decref(body);
-		if (rc == AWM_EEXISTS) {
-			awm_error_clear();
-			rc = 0;
-		}
-		if (rc < 0)
+		if ((rc = awm_appwrite_create_database(e->a)) < 0)
 			return rc;
 		e->has_db = 1;
 	}

@@ -109,14 +109,7 @@ static int ensure(aw_transport *t)
 	rc = awm_appwrite_call(NULL, t->a, "GET", path.ptr, NULL, NULL, "reading the database");
 	if (rc == AWM_ENOTFOUND) {
 		awm_error_clear();
-		body = json_pack("{s:s, s:s}", "databaseId", t->a->database, "name", t->a->database);
-		rc = awm_appwrite_call(NULL, t->a, "POST", "/databases", body, NULL,
-				       "creating the database");
-		json_decref(body);
-		if (rc == AWM_EEXISTS) {
-			awm_error_clear();
-			rc = 0;
-		}
+		rc = awm_appwrite_create_database(t->a);
 	}
 	if (rc < 0)
 		goto done;
