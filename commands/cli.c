@@ -70,24 +70,51 @@ int cli_usage_error(awm_cli *cli, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/*
+ * The option getopt refused, named as the user typed it: a long option by
+ * its name (getopt's optopt would be its internal letter), a short one by
+ * its letter.
+ */
+static void option_error(awm_cli *cli, int c, const char *arg, const struct option *longopts)
+{
+	size_t n;
+	int i;
+
+	if (strncmp(arg, "--", 2)) {
+		cli_usage_error(cli, "option '-%c' %s", optopt,
+				c == ':' ? "needs a value" : "is not known");
+		return;
+	}
+	n = strcspn(arg, "=");
+	if (c == ':') {
+		cli_usage_error(cli, "option '%.*s' needs a value", (int)n, arg);
+		return;
+	}
+	for (i = 0; arg[n] && longopts && longopts[i].name; i++)
+		if (strlen(longopts[i].name) == n - 2 && !strncmp(longopts[i].name, arg + 2, n - 2) &&
+		    longopts[i].has_arg == no_argument) {
+			cli_usage_error(cli, "option '%.*s' takes no value", (int)n, arg);
+			return;
+		}
+	cli_usage_error(cli, "option '%.*s' is not known", (int)n, arg);
+}
+
 int cli_getopt(awm_cli *cli, int argc, char **argv, const char *shortopts,
 	       const struct option *longopts)
 {
-	int c;
+	char spec[64];
+	int c, plus = shortopts[0] == '+';
 
+	/* A leading ':' makes getopt tell a missing value (':') from an unknown option. */
+	snprintf(spec, sizeof(spec), "%s:%s", plus ? "+" : "", shortopts + plus);
 	opterr = 0;
-	c = getopt_long(argc, argv, shortopts, longopts, NULL);
+	c = getopt_long(argc, argv, spec, longopts, NULL);
 	if (c == 'h') {
 		fputs(cli->cmd->usage, stdout);
 		return 'h';
 	}
 	if (c == '?' || c == ':') {
-		if (optopt)
-			cli_usage_error(cli, "option '-%c' %s", optopt,
-					c == ':' ? "needs a value" : "is not known");
-		else
-			cli_usage_error(cli, "option '%s' is not known or needs a value",
-					argv[optind - 1]);
+		option_error(cli, c, argv[optind - 1 < argc ? optind - 1 : argc - 1], longopts);
 		return '?';
 	}
 	return c;

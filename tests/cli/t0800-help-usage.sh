@@ -32,6 +32,16 @@ test_expect_success 'every command: an unknown option is a usage error (exit 2)'
 	done <../commands
 '
 
+test_expect_success 'an option without its value is named as typed (exit 2)' '
+	new_repo vals && cd vals &&
+	for o in "commit -m" "commit --from-db" "apply --env" "rollback --to" "log -n" "checkout --db"; do
+		test_expect_code 2 awm $o 2>err &&
+		test_grep "option .${o#* }. needs a value" err || return 1
+	done &&
+	test_expect_code 2 awm log --oneline=3 2>err && test_grep "option .--oneline. takes no value" err &&
+	test_expect_code 2 awm log --bogus=1 2>err && test_grep "option .--bogus. is not known" err
+'
+
 test_expect_success 'commands that take no arguments refuse them (exit 2)' '
 	cd repo &&
 	for cmd in commit status fsck gc fast-import; do
