@@ -51,7 +51,7 @@ test_expect_success 'log, show and fsck agree between the clones' '
 		(cd b && awm show $rev) >show.b &&
 		test_cmp show.a show.b || exit 1
 	done &&
-	(cd a && awm fsck) && (cd b && awm fsck)
+	test_fsck_agree a b
 '
 
 test_expect_success 'the fetched history applies to a database with the same result' '

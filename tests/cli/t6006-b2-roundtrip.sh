@@ -31,7 +31,8 @@ test_expect_success 'round trip: log, show and fsck agree in an empty clone' '
 	clone_of b "$URL" && (cd b && awm pull -q) &&
 	(cd a && awm log --no-decorate && awm show HEAD && awm show HEAD~1) >a.out &&
 	(cd b && awm log --no-decorate && awm show HEAD && awm show HEAD~1) >b.out &&
-	test_cmp a.out b.out && (cd b && awm fsck)
+	test_cmp a.out b.out &&
+	test_fsck_agree a b
 '
 
 test_expect_success 'round trip: the history applies to a database with the same result' '

@@ -93,6 +93,17 @@ test_grep() {
 	fi
 }
 
+# test_fsck_agree <dir> <dir>: fsck finds no fault in either repository,
+# and checks as many objects in both (a clone holds the same history).
+test_fsck_agree() {
+	for d in "$1" "$2"; do
+		(cd "$d" && awm fsck) >"$d.fsck" &&
+		sed -n "s/.*checked \([0-9]*\) objects.*: \(0 faults\)$/\1 \2/p" "$d.fsck" >"$d.fsum" &&
+		test -s "$d.fsum" || { sed 's/^/|  /' "$d.fsck" >&2; return 1; }
+	done
+	test_cmp "$1.fsum" "$2.fsum"
+}
+
 # test_line_count <op> <n> <file>
 test_line_count() {
 	n=$(wc -l <"$3")
