@@ -377,6 +377,16 @@ static awm_remote *default_remote(awm_hook_report *out, awm_repo *repo)
 }
 
 /* A problem for a ref whose remote counterpart needs a rebase, or diverged. */
+static int is_head(const awm_sync_status *st, const awm_oid *oid)
+{
+	size_t i;
+
+	for (i = 0; i < st->nheads; i++)
+		if (awm_oid_equal(&st->heads[i], oid))
+			return 1;
+	return 0;
+}
+
 static void remote_needs_rebase(awm_hook_report *out, awm_remote *r, const awm_sync_status *st,
 				const char *what)
 {
@@ -384,6 +394,13 @@ static void remote_needs_rebase(awm_hook_report *out, awm_remote *r, const awm_s
 		problem(out, NULL, "both your awm %s and its copy on remote '%s' have new commits; "
 			"run 'awm pull --rebase %s', then 'awm push %s', then push again", what,
 			r->name, r->name, r->name);
+	else if (st->state == AWM_SYNC_DIVERGED && is_head(st, &st->local) &&
+		 awm_remote_push_unsettled(r) == 0)
+		/* Ours is pushed: the other head is a clone whose push did not finish. */
+		problem(out, NULL, "awm's %s on remote '%s' has diverged into %zu heads, yours "
+			"among them: another clone's push did not finish; in that clone, run "
+			"'awm pull --rebase %s', then 'awm push %s'; then push again here", what,
+			r->name, st->nheads, r->name, r->name);
 	else if (st->state == AWM_SYNC_DIVERGED)
 		problem(out, NULL, "awm's %s on remote '%s' has diverged into %zu heads; run "
 			"'awm pull --rebase %s', then 'awm push %s', then push again", what,

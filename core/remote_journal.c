@@ -58,6 +58,16 @@ static void free_list(char **files, size_t n)
 	free(files);
 }
 
+int awm_remote_push_unsettled(awm_remote *r)
+{
+	char **files = NULL;
+	size_t n = 0;
+	int rc = awm_remote_journal_read(&files, &n, r);
+
+	free_list(files, n);
+	return rc < 0 ? rc : n > 0;
+}
+
 static int write_list(awm_remote *r, char **files, size_t n)
 {
 	awm_buf path = AWM_BUF_INIT, data = AWM_BUF_INIT;

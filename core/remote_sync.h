@@ -149,6 +149,13 @@ typedef enum awm_sync_state {
 	AWM_SYNC_DIVERGED,           /* the remote ref itself has several heads */
 } awm_sync_state;
 
+/*
+ * 1 when a push of this clone to `r` never reported how it ended (its
+ * journal holds entries), which is how a clone knows a divergence is its
+ * own to resolve; 0 when none; negative on error.
+ */
+int awm_remote_push_unsettled(awm_remote *r);
+
 typedef struct awm_sync_status {
 	awm_sync_state state;
 	int locked;                  /* someone else holds the remote's lock: wait */

@@ -53,6 +53,37 @@ test_expect_success 'an env ref that moved on both sides needs a rebase first' '
 	test_grep "environment ref .dev. and its copy on remote .origin. have new commits" err
 '
 
+test_expect_success 'setup: a diverged remote branch (a raced push left two heads)' '
+	R2="$TRASH/shared2" &&
+	git init -q d && (cd d && git remote add origin ../remote.git && awm init >/dev/null &&
+	 awm remote add origin "$R2" && commit_sql 1_t "CREATE TABLE t (id INTEGER PRIMARY KEY);" &&
+	 awm push -q) &&
+	git init -q e && (cd e && git remote add origin ../remote.git && awm init >/dev/null &&
+	 awm remote add origin "$R2" && awm pull -q) &&
+	(cd d && commit_sql 2_d "INSERT INTO t VALUES (2);" && git add -A &&
+	 git commit -q -m d && awm push -q) &&
+	(cd e && commit_sql 3_e "INSERT INTO t VALUES (3);" && git add -A && git commit -q -m e &&
+	 awm push -q origin main:side && entry=$(ls "$R2"/refs/heads/side/) &&
+	 mv "$R2/refs/heads/side/$entry" "$R2/refs/heads/main/$entry" &&
+	 echo "refs/heads/main/$entry" >.awm/remotes/origin/pending) &&
+	ls "$R2"/refs/heads/main/ >entries && test_line_count = 2 entries
+'
+
+test_expect_success 'diverged: the clone whose push raced is told to pull --rebase and push' '
+	cd e && test_expect_code 1 pre_push 2>err &&
+	test_grep "has diverged into 2 heads; run .awm pull --rebase origin., then .awm push origin." err
+'
+
+test_expect_success 'diverged: a clone whose push finished is told where it is resolved' '
+	cd d && test_expect_code 1 pre_push 2>err &&
+	test_grep "has diverged into 2 heads, yours among them: another clone.s push did not finish; in that clone" err
+'
+
+test_expect_success 'diverged: following the advice ends the refusals in both clones' '
+	(cd e && awm pull -q --rebase && awm push -q && pre_push 2>err) &&
+	cd d && awm pull -q && pre_push 2>err
+'
+
 test_expect_success 'a remote out of reach is a note, not a refusal' '
 	cd a && awm remote remove origin && awm remote add origin b2://some-bucket/p &&
 	unset B2_APPLICATION_KEY_ID && pre_push 2>err &&
