@@ -88,11 +88,15 @@ test_expect_success 'apply everything again in one run: equal to the direct buil
 	db_dump db/dev.db >actual && test_cmp direct/$N.dump actual
 '
 
-test_expect_success 'roll back to the root commit and apply again' '
+test_expect_success 'roll back to the root commit and apply again, step by step: equal after each' '
 	awm rollback --to HEAD~$((N - 1)) >out &&
 	db_dump db/dev.db >actual && test_cmp direct/1.dump actual &&
-	awm apply >/dev/null &&
-	db_dump db/dev.db >actual && test_cmp direct/$N.dump actual &&
+	k=2 && while [ $k -le $N ]; do
+		awm apply --to HEAD~$((N - k)) >/dev/null &&
+		db_dump db/dev.db >actual &&
+		test_cmp direct/$k.dump actual || return 1
+		k=$((k + 1))
+	done &&
 	test "$(applied_count db/dev.db)" = $N
 '
 
