@@ -6,6 +6,7 @@
 # deleted and 10,000 inserted.  Both tools run once each on a warm page
 # cache; their changesets are applied to copies of a.db and the results
 # compared with sqldiff, so "same meaning" is checked, not assumed.
+# Target: awm's wall time <= 0.25 x sqldiff's; peak memory is reported.
 #
 #   tests/bench/diff.sh            (AWM=<binary> skips the build;
 #                                   SHAPE=without-rowid for WITHOUT ROWID tables)

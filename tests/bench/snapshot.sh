@@ -7,6 +7,7 @@
 # snapshotted again.  The second snapshot shares unchanged pages and
 # stores changed ones as deltas; the reference is what a plain compressed
 # copy of the database costs (zstd -3, the store's own level).
+# Target: the second snapshot adds <= 5% of the database's size.
 #
 #   tests/bench/snapshot.sh        (AWM=<binary> skips the build)
 #
