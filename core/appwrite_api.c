@@ -237,6 +237,28 @@ static void on_progress(uint64_t sent, uint64_t received, void *payload)
 		a->progress(a->progress_base + sent, a->progress_total, a->progress_payload);
 }
 
+/*
+ * The 404 types that mean the database, collection, document, attribute,
+ * index, bucket or file awm asked about is missing: callers take those as
+ * "not there yet".  Any other 404 (project_not_found, general_route_not_found,
+ * a proxy's page without a type) is a plain error, or a wrong project id
+ * would look like an empty database.
+ */
+static int missing_thing(const char *type)
+{
+	static const char *const types[] = {
+		"database_not_found", "collection_not_found", "document_not_found",
+		"attribute_not_found", "index_not_found", "storage_bucket_not_found",
+		"storage_file_not_found", NULL,
+	};
+	size_t i;
+
+	for (i = 0; type && types[i]; i++)
+		if (!strcmp(type, types[i]))
+			return 1;
+	return 0;
+}
+
 /* Appwrite's {"message", "code", "type"} as an awm error. */
 static int api_error(awm_appwrite *a, const awm_http_response *res, const char *what)
 {
@@ -246,7 +268,13 @@ static int api_error(awm_appwrite *a, const awm_http_response *res, const char *
 
 	a->last_status = res->status;
 	snprintf(a->last_type, sizeof(a->last_type), "%s", type ? type : "");
-	if (res->status == 404)
+	if (res->status == 404 && type && !strcmp(type, "project_not_found")) {
+		rc = awm_error_set(AWM_ERROR, "%s on '%s' failed: Appwrite has no project '%s'; "
+				   "check the project id in the URL", what, a->shown, a->project);
+		json_decref(j);
+		return rc;
+	}
+	if (res->status == 404 && missing_thing(type))
 		code = AWM_ENOTFOUND;
 	else if (res->status == 409 && type && strstr(type, "_already_exists"))
 		code = AWM_EEXISTS;
