@@ -50,6 +50,30 @@ static int bad_url(const char *url, const char *why)
 			     "appwrite://<host>[:port]/<projectId>/<databaseId>", url, why);
 }
 
+/* The port of "host:port" or "[v6]:port", when there is one, is 1 to 65535. */
+static int check_port(const char *url, const char *host)
+{
+	const char *colon = host[0] == '[' ? strstr(host, "]:") : strrchr(host, ':');
+	const char *port, *p;
+	long n = 0;
+
+	if (!colon)
+		return 0;
+	port = colon + (host[0] == '[' ? 2 : 1);
+	for (p = port; *p >= '0' && *p <= '9' && n <= 65535; p++)
+		n = n * 10 + (*p - '0');
+	if (*p || p == port || n < 1 || n > 65535) {
+		awm_buf why = AWM_BUF_INIT;
+		int rc;
+
+		awm_buf_printf(&why, "the port '%s' is not a number from 1 to 65535", port);
+		rc = bad_url(url, why.ptr);
+		awm_buf_release(&why);
+		return rc;
+	}
+	return 0;
+}
+
 int awm_appwrite_url_parse(awm_appwrite_url *out, const char *url)
 {
 	const char *p, *s1, *s2;
@@ -80,13 +104,24 @@ int awm_appwrite_url_parse(awm_appwrite_url *out, const char *url)
 		return bad_url(url, "the project and database ids must be Appwrite ids (up to 36 "
 			       "letters, digits, '.', '-' or '_')");
 	}
-	api = awm_printf_alloc("%s://%s/v1", out->plain_http ? "http" : "https", out->host);
-	rc = awm_http_check_url(api, "the Appwrite endpoint");
-	free(api);
-	if (rc < 0) {
+	if ((rc = check_port(url, out->host)) < 0) {
 		awm_appwrite_url_release(out);
-		awm_error_prefix("'%s': appwrite+http:// is for tests against this machine only", url);
+		return rc;
 	}
+	/* As https first, so that only the scheme's own rule blames the scheme. */
+	api = awm_printf_alloc("https://%s/v1", out->host);
+	if ((rc = awm_http_check_url(api, "the Appwrite endpoint")) < 0)
+		awm_error_prefix("'%s' is not an Appwrite URL", url);
+	free(api);
+	if (rc == 0 && out->plain_http) {
+		api = awm_printf_alloc("http://%s/v1", out->host);
+		if (awm_http_check_url(api, "the Appwrite endpoint") < 0)
+			rc = bad_url(url, "appwrite+http:// (plain http) is for tests against this "
+				     "machine only (127.0.0.1, [::1] or localhost); use appwrite://");
+		free(api);
+	}
+	if (rc < 0)
+		awm_appwrite_url_release(out);
 	return rc;
 }
 

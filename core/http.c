@@ -5,6 +5,7 @@
 #include "core/error.h"
 
 #include <curl/curl.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -273,14 +274,18 @@ int awm_http_check_url(const char *url, const char *what)
 {
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL;
+	CURLUcode uc;
 	int rc = 0;
 
 	if (!u)
 		abort();
-	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
-		rc = awm_error_set(AWM_EINVALID, "%s '%s' is not a URL", what, url);
+	if ((uc = curl_url_set(u, CURLUPART_URL, url, 0)) != CURLUE_OK ||
+	    (uc = curl_url_get(u, CURLUPART_SCHEME, &scheme, 0)) != CURLUE_OK ||
+	    (uc = curl_url_get(u, CURLUPART_HOST, &host, 0)) != CURLUE_OK) {
+		const char *why = curl_url_strerror(uc);
+
+		rc = awm_error_set(AWM_EINVALID, "%s '%s' is not a URL (%c%s)", what, url,
+				   tolower((unsigned char)why[0]), why + 1);
 	} else if (strcasecmp(scheme, "https") &&
 		   !(!strcasecmp(scheme, "http") &&
 		     (!strcmp(host, "127.0.0.1") || !strcmp(host, "[::1]") ||
