@@ -4,6 +4,7 @@
  */
 #include "core/appwrite_api.h"
 #include "core/error.h"
+#include "core/url.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -44,10 +45,17 @@ void awm_appwrite_url_release(awm_appwrite_url *u)
 	memset(u, 0, sizeof(*u));
 }
 
+/* Messages show the URL without any key pasted into it (see url.h). */
 static int bad_url(const char *url, const char *why)
 {
-	return awm_error_set(AWM_EINVALID, "'%s' is not an Appwrite URL: %s; write "
-			     "appwrite://<host>[:port]/<projectId>/<databaseId>", url, why);
+	awm_buf shown = AWM_BUF_INIT;
+	int rc;
+
+	awm_url_redact(&shown, url);
+	rc = awm_error_set(AWM_EINVALID, "'%s' is not an Appwrite URL: %s; write "
+			   "appwrite://<host>[:port]/<projectId>/<databaseId>", shown.ptr, why);
+	awm_buf_release(&shown);
+	return rc;
 }
 
 /* The port of "host:port" or "[v6]:port", when there is one, is 1 to 65535. */
@@ -89,6 +97,17 @@ int awm_appwrite_url_parse(awm_appwrite_url *out, const char *url)
 	} else {
 		return bad_url(url, "it must start with appwrite://");
 	}
+	/* No '@' belongs in one: the ids cannot hold it, so it is a key or a user. */
+	if (strchr(p, '@')) {
+		awm_buf shown = AWM_BUF_INIT;
+
+		awm_url_redact(&shown, url);
+		rc = awm_error_set(AWM_EINVALID, "'%s' holds credentials, which awm does not take "
+				   "in a URL; remove them and set APPWRITE_API_KEY in the "
+				   "environment", shown.ptr);
+		awm_buf_release(&shown);
+		return rc;
+	}
 	s1 = strchr(p, '/');
 	if (!s1 || s1 == p)
 		return bad_url(url, "it names no host");
@@ -111,7 +130,7 @@ int awm_appwrite_url_parse(awm_appwrite_url *out, const char *url)
 	/* As https first, so that only the scheme's own rule blames the scheme. */
 	api = awm_printf_alloc("https://%s/v1", out->host);
 	if ((rc = awm_http_check_url(api, "the Appwrite endpoint")) < 0)
-		awm_error_prefix("'%s' is not an Appwrite URL", url);
+		awm_error_prefix("'%s' is not an Appwrite URL", url);   /* it holds no '@' */
 	free(api);
 	if (rc == 0 && out->plain_http) {
 		api = awm_printf_alloc("http://%s/v1", out->host);
