@@ -4,6 +4,7 @@
  */
 #include "core/appwrite_api.h"
 #include "core/error.h"
+#include "core/url.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -44,10 +45,41 @@ void awm_appwrite_url_release(awm_appwrite_url *u)
 	memset(u, 0, sizeof(*u));
 }
 
+/* Messages show the URL without any key pasted into it (see url.h). */
 static int bad_url(const char *url, const char *why)
 {
-	return awm_error_set(AWM_EINVALID, "'%s' is not an Appwrite URL: %s; write "
-			     "appwrite://<host>[:port]/<projectId>/<databaseId>", url, why);
+	awm_buf shown = AWM_BUF_INIT;
+	int rc;
+
+	awm_url_redact(&shown, url);
+	rc = awm_error_set(AWM_EINVALID, "'%s' is not an Appwrite URL: %s; write "
+			   "appwrite://<host>[:port]/<projectId>/<databaseId>", shown.ptr, why);
+	awm_buf_release(&shown);
+	return rc;
+}
+
+/* The port of "host:port" or "[v6]:port", when there is one, is 1 to 65535. */
+static int check_port(const char *url, const char *host)
+{
+	const char *colon = host[0] == '[' ? strstr(host, "]:") : strrchr(host, ':');
+	const char *port, *p;
+	long n = 0;
+
+	if (!colon)
+		return 0;
+	port = colon + (host[0] == '[' ? 2 : 1);
+	for (p = port; *p >= '0' && *p <= '9' && n <= 65535; p++)
+		n = n * 10 + (*p - '0');
+	if (*p || p == port || n < 1 || n > 65535) {
+		awm_buf why = AWM_BUF_INIT;
+		int rc;
+
+		awm_buf_printf(&why, "the port '%s' is not a number from 1 to 65535", port);
+		rc = bad_url(url, why.ptr);
+		awm_buf_release(&why);
+		return rc;
+	}
+	return 0;
 }
 
 int awm_appwrite_url_parse(awm_appwrite_url *out, const char *url)
@@ -65,6 +97,17 @@ int awm_appwrite_url_parse(awm_appwrite_url *out, const char *url)
 	} else {
 		return bad_url(url, "it must start with appwrite://");
 	}
+	/* No '@' belongs in one: the ids cannot hold it, so it is a key or a user. */
+	if (strchr(p, '@')) {
+		awm_buf shown = AWM_BUF_INIT;
+
+		awm_url_redact(&shown, url);
+		rc = awm_error_set(AWM_EINVALID, "'%s' holds credentials, which awm does not take "
+				   "in a URL; remove them and set APPWRITE_API_KEY in the "
+				   "environment", shown.ptr);
+		awm_buf_release(&shown);
+		return rc;
+	}
 	s1 = strchr(p, '/');
 	if (!s1 || s1 == p)
 		return bad_url(url, "it names no host");
@@ -80,13 +123,24 @@ int awm_appwrite_url_parse(awm_appwrite_url *out, const char *url)
 		return bad_url(url, "the project and database ids must be Appwrite ids (up to 36 "
 			       "letters, digits, '.', '-' or '_')");
 	}
-	api = awm_printf_alloc("%s://%s/v1", out->plain_http ? "http" : "https", out->host);
-	rc = awm_http_check_url(api, "the Appwrite endpoint");
-	free(api);
-	if (rc < 0) {
+	if ((rc = check_port(url, out->host)) < 0) {
 		awm_appwrite_url_release(out);
-		awm_error_prefix("'%s': appwrite+http:// is for tests against this machine only", url);
+		return rc;
 	}
+	/* As https first, so that only the scheme's own rule blames the scheme. */
+	api = awm_printf_alloc("https://%s/v1", out->host);
+	if ((rc = awm_http_check_url(api, "the Appwrite endpoint")) < 0)
+		awm_error_prefix("'%s' is not an Appwrite URL", url);   /* it holds no '@' */
+	free(api);
+	if (rc == 0 && out->plain_http) {
+		api = awm_printf_alloc("http://%s/v1", out->host);
+		if (awm_http_check_url(api, "the Appwrite endpoint") < 0)
+			rc = bad_url(url, "appwrite+http:// (plain http) is for tests against this "
+				     "machine only (127.0.0.1, [::1] or localhost); use appwrite://");
+		free(api);
+	}
+	if (rc < 0)
+		awm_appwrite_url_release(out);
 	return rc;
 }
 
@@ -237,6 +291,28 @@ static void on_progress(uint64_t sent, uint64_t received, void *payload)
 		a->progress(a->progress_base + sent, a->progress_total, a->progress_payload);
 }
 
+/*
+ * The 404 types that mean the database, collection, document, attribute,
+ * index, bucket or file awm asked about is missing: callers take those as
+ * "not there yet".  Any other 404 (project_not_found, general_route_not_found,
+ * a proxy's page without a type) is a plain error, or a wrong project id
+ * would look like an empty database.
+ */
+static int missing_thing(const char *type)
+{
+	static const char *const types[] = {
+		"database_not_found", "collection_not_found", "document_not_found",
+		"attribute_not_found", "index_not_found", "storage_bucket_not_found",
+		"storage_file_not_found", NULL,
+	};
+	size_t i;
+
+	for (i = 0; type && types[i]; i++)
+		if (!strcmp(type, types[i]))
+			return 1;
+	return 0;
+}
+
 /* Appwrite's {"message", "code", "type"} as an awm error. */
 static int api_error(awm_appwrite *a, const awm_http_response *res, const char *what)
 {
@@ -246,7 +322,13 @@ static int api_error(awm_appwrite *a, const awm_http_response *res, const char *
 
 	a->last_status = res->status;
 	snprintf(a->last_type, sizeof(a->last_type), "%s", type ? type : "");
-	if (res->status == 404)
+	if (res->status == 404 && type && !strcmp(type, "project_not_found")) {
+		rc = awm_error_set(AWM_ERROR, "%s on '%s' failed: Appwrite has no project '%s'; "
+				   "check the project id in the URL", what, a->shown, a->project);
+		json_decref(j);
+		return rc;
+	}
+	if (res->status == 404 && missing_thing(type))
 		code = AWM_ENOTFOUND;
 	else if (res->status == 409 && type && strstr(type, "_already_exists"))
 		code = AWM_EEXISTS;

@@ -70,8 +70,11 @@ void awm_appwrite_free(awm_appwrite *a);
  * NULL for an empty one.  429, 500, 502, 503, 504 and requests cut off on
  * the way are retried with backoff (6 attempts in all).  Any other answer
  * sets "<what> on '<url>' failed: <status> <type>: <message>" and returns
- * AWM_ENOTFOUND (404), AWM_EEXISTS (409 *_already_exists), AWM_ECONFLICT
- * (409 document_update_conflict) or AWM_ERROR; a->last_type keeps the type.
+ * AWM_ENOTFOUND (404 for a missing database, collection, document,
+ * attribute, index, bucket or file), AWM_EEXISTS (409 *_already_exists),
+ * AWM_ECONFLICT (409 document_update_conflict) or AWM_ERROR (anything else,
+ * project_not_found among them, which names the project); a->last_type
+ * keeps the type.
  *
  * A conditional write (an X-Appwrite-Timestamp header) is sent at least
  * 2 ms after the last answer: Appwrite compares times to the millisecond,

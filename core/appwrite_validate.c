@@ -43,34 +43,46 @@ static void item_path(awm_buf *out, const awm_buf *coll, const char *what, size_
 		awm_buf_printf(out, " ('%s')", key);
 }
 
-/* Attributes of one collection, canonical, child sides left for later. */
-static json_t *read_attributes(json_t *raw, const char *id, awm_aw_problems *p,
+/*
+ * Attributes of one collection, canonical, child sides left for later.
+ * `*keys` gets every key the file gives, broken attributes' too (an object
+ * of key -> true): a second attribute with a broken one's key is still a
+ * duplicate, and an index on a broken attribute is not on a missing one.
+ */
+static json_t *read_attributes(json_t **keys, json_t *raw, const char *id, awm_aw_problems *p,
 			       const awm_buf *cpath)
 {
 	json_t *attrs = json_array(), *v, *x;
 	awm_buf path = AWM_BUF_INIT;
+	const char *key;
 	size_t i;
 
+	*keys = json_object();
 	if (raw && !json_is_null(raw) && !json_is_array(raw))
 		awm_aw_problem(p, cpath->ptr, "'attributes' must be an array");
 	json_array_foreach(raw, i, v) {
+		int dup = 0;
+
 		item_path(&path, cpath, "attributes", i, v);
+		if ((key = awm_appwrite_jstr(v, "key")) && json_object_get(*keys, key)) {
+			awm_aw_problem(p, path.ptr, "duplicate attribute key '%s'", key);
+			dup = 1;
+		} else if (key) {
+			json_object_set_new(*keys, key, json_true());
+		}
 		if (!(x = awm_aw_canon_attribute(v, id, p, path.ptr, 0)))
 			continue;
-		if (awm_aw_find_key(attrs, awm_appwrite_jstr(x, "key"))) {
-			awm_aw_problem(p, path.ptr, "duplicate attribute key '%s'",
-				       awm_appwrite_jstr(x, "key"));
+		if (dup)
 			json_decref(x);
-			continue;
-		}
-		json_array_append_new(attrs, x);
+		else
+			json_array_append_new(attrs, x);
 	}
 	awm_buf_release(&path);
 	return attrs;
 }
 
 /* Indexes of one collection, each checked against its attributes. */
-static json_t *read_indexes(json_t *raw, json_t *attrs, awm_aw_problems *p,
+static json_t *read_indexes(json_t *raw, json_t *attrs, json_t *keys, awm_aw_problems *p,
 			    const awm_buf *cpath)
 {
 	json_t *idx = json_array(), *v, *x, *a;
@@ -108,7 +120,9 @@ static json_t *read_indexes(json_t *raw, json_t *attrs, awm_aw_problems *p,
 				}
 				continue;
 			}
-			if (!attr) {
+			if (!attr && json_object_get(keys, name)) {
+				bad = 1;	/* the attribute's own problems are reported */
+			} else if (!attr) {
 				awm_aw_problem(p, path.ptr, "indexes attribute '%s', which the "
 					       "collection does not have", name);
 				bad = 1;
@@ -258,7 +272,7 @@ int awm_aw_schema_parse_file(awm_aw_schema **out, const char *file, const char *
 	}
 	json_array_foreach(colls, i, raw) {
 		const char *id = awm_appwrite_jstr(raw, "$id");
-		json_t *meta, *attrs, *idx;
+		json_t *meta, *attrs, *idx, *keys;
 
 		coll_path(&cpath, i, id);
 		if (!json_is_object(raw)) {
@@ -287,8 +301,9 @@ int awm_aw_schema_parse_file(awm_aw_schema **out, const char *file, const char *
 			continue;
 		}
 		meta = awm_aw_canon_meta(raw, &p, cpath.ptr);
-		attrs = read_attributes(json_object_get(raw, "attributes"), id, &p, &cpath);
-		idx = read_indexes(json_object_get(raw, "indexes"), attrs, &p, &cpath);
+		attrs = read_attributes(&keys, json_object_get(raw, "attributes"), id, &p, &cpath);
+		idx = read_indexes(json_object_get(raw, "indexes"), attrs, keys, &p, &cpath);
+		json_decref(keys);
 		if (!meta) {
 			json_decref(attrs);
 			json_decref(idx);

@@ -3,6 +3,7 @@
  */
 #include "core/engine.h"
 #include "core/error.h"
+#include "core/url.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -83,16 +84,18 @@ static const awm_engine_ops *find(const char *url, const char **location)
 
 static int unknown_scheme(const char *url)
 {
-	awm_buf known = AWM_BUF_INIT;
+	awm_buf known = AWM_BUF_INIT, shown = AWM_BUF_INIT;
 	size_t i;
 	int rc;
 
 	for (i = 0; i < NENGINES; i++)
 		awm_buf_printf(&known, "%s'%s:'", i ? ", " : "", engines[i]->scheme);
+	awm_url_redact(&shown, url);   /* a password in a postgres:// URL, say */
 	rc = awm_error_set(AWM_EINVALID, "'%s' is not a database URL awm knows; use one of "
 			   "%s, such as 'sqlite:db/dev.db' or "
-			   "'appwrite://<host>/<projectId>/<databaseId>'", url, known.ptr);
+			   "'appwrite://<host>/<projectId>/<databaseId>'", shown.ptr, known.ptr);
 	awm_buf_release(&known);
+	awm_buf_release(&shown);
 	return rc;
 }
 

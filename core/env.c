@@ -5,6 +5,7 @@
 #include "core/engine.h"
 #include "core/error.h"
 #include "core/refs.h"
+#include "core/url.h"
 #include "core/walk.h"
 
 #include <pwd.h>
@@ -140,10 +141,14 @@ int awm_env_add(awm_repo *repo, const char *name, const char *url)
 	if ((rc = awm_env_name_check(name)) < 0 || (rc = awm_engine_check_url(url)) < 0)
 		return rc;
 	awm_buf_printf(&key, "env.%s.url", name);
-	if (awm_config_get_string(&cur, repo->config, key.ptr) == 0)
+	if (awm_config_get_string(&cur, repo->config, key.ptr) == 0) {
+		awm_buf shown = AWM_BUF_INIT;
+
+		awm_url_redact(&shown, cur.ptr);   /* awm.conf may have been edited by hand */
 		rc = awm_error_set(AWM_EEXISTS, "environment '%s' already exists (%s); remove it "
-				   "first to change it", name, cur.ptr);
-	else
+				   "first to change it", name, shown.ptr);
+		awm_buf_release(&shown);
+	} else
 		rc = awm_config_set_string(repo->config, AWM_CONFIG_PROJECT, key.ptr, url);
 	awm_buf_release(&key);
 	awm_buf_release(&cur);

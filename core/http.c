@@ -3,8 +3,10 @@
  */
 #include "core/http.h"
 #include "core/error.h"
+#include "core/url.h"
 
 #include <curl/curl.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -273,21 +275,28 @@ int awm_http_check_url(const char *url, const char *what)
 {
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL;
+	awm_buf shown = AWM_BUF_INIT;
+	CURLUcode uc;
 	int rc = 0;
 
 	if (!u)
 		abort();
-	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
-		rc = awm_error_set(AWM_EINVALID, "%s '%s' is not a URL", what, url);
+	awm_url_redact(&shown, url);   /* an endpoint given with a key in it */
+	if ((uc = curl_url_set(u, CURLUPART_URL, url, 0)) != CURLUE_OK ||
+	    (uc = curl_url_get(u, CURLUPART_SCHEME, &scheme, 0)) != CURLUE_OK ||
+	    (uc = curl_url_get(u, CURLUPART_HOST, &host, 0)) != CURLUE_OK) {
+		const char *why = curl_url_strerror(uc);
+
+		rc = awm_error_set(AWM_EINVALID, "%s '%s' is not a URL (%c%s)", what, shown.ptr,
+				   tolower((unsigned char)why[0]), why + 1);
 	} else if (strcasecmp(scheme, "https") &&
 		   !(!strcasecmp(scheme, "http") &&
 		     (!strcmp(host, "127.0.0.1") || !strcmp(host, "[::1]") ||
 		      !strcasecmp(host, "localhost")))) {
 		rc = awm_error_set(AWM_EINVALID, "%s '%s' must use https (plain http is "
-				   "only accepted towards this machine, for tests)", what, url);
+				   "only accepted towards this machine, for tests)", what, shown.ptr);
 	}
+	awm_buf_release(&shown);
 	curl_free(scheme);
 	curl_free(host);
 	curl_url_cleanup(u);

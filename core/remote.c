@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/refs.h"
+#include "core/url.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -42,10 +43,21 @@ int awm_remote_add(awm_repo *repo, const char *name, const char *url, const char
 
 	if ((rc = awm_remote_name_check(name)) < 0 || (rc = awm_transport_check_url(url)) < 0)
 		goto done;
+	if (endpoint && awm_url_has_userinfo(endpoint)) {
+		awm_url_redact(&v, endpoint);
+		rc = awm_error_set(AWM_EINVALID, "the endpoint '%s' holds credentials, which awm "
+				   "does not take in a URL; remove them and set B2_APPLICATION_KEY_ID "
+				   "and B2_APPLICATION_KEY in the environment", v.ptr);
+		goto done;
+	}
 	key(&k, name, "url");
 	if (awm_config_get_string(&v, repo->config, k.ptr) == 0) {
+		awm_buf shown = AWM_BUF_INIT;
+
+		awm_url_redact(&shown, v.ptr);   /* awm.conf may have been edited by hand */
 		rc = awm_error_set(AWM_EEXISTS, "remote '%s' already exists (url %s); remove it "
-				   "first with 'awm remote remove %s'", name, v.ptr, name);
+				   "first with 'awm remote remove %s'", name, shown.ptr, name);
+		awm_buf_release(&shown);
 		goto done;
 	}
 	awm_error_clear();

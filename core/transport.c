@@ -6,6 +6,7 @@
 #include "core/appwrite_api.h"
 #include "core/error.h"
 #include "core/fs.h"
+#include "core/url.h"
 
 #include <ctype.h>
 #include <signal.h>
@@ -105,57 +106,73 @@ static void parsed_release(parsed_url *u)
 	free(u->bucket);
 }
 
+/*
+ * Every message shows the URL through awm_url_redact(): a key pasted into
+ * it must not be echoed.  b2:// and appwrite:// URLs carrying one are
+ * refused, so it is never stored either.
+ */
 static int parse_url(parsed_url *out, const char *url)
 {
 	const char *colon = strstr(url, "://");
+	awm_buf shown = AWM_BUF_INIT;
+	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (!*url)
-		return awm_error_set(AWM_EINVALID, "a remote URL cannot be empty");
-	if (awm_appwrite_is_url(url)) {
+	awm_url_redact(&shown, url);
+	if (!*url) {
+		rc = awm_error_set(AWM_EINVALID, "a remote URL cannot be empty");
+	} else if (awm_appwrite_is_url(url)) {
 		awm_appwrite_url u;
-		int rc = awm_appwrite_url_parse(&u, url);
 
+		rc = awm_appwrite_url_parse(&u, url);
 		awm_appwrite_url_release(&u);
 		out->is_appwrite = 1;
-		return rc;
-	}
-	if (!strncmp(url, "b2://", 5)) {
+	} else if (!strncmp(url, "b2://", 5)) {
 		const char *b = url + 5, *slash = strchr(b, '/');
 		size_t blen = slash ? (size_t)(slash - b) : strlen(b);
 		awm_buf prefix = AWM_BUF_INIT;
 
-		if (!bucket_ok(b, blen))
-			return awm_error_set(AWM_EINVALID, "'%s' does not name a B2 bucket: use "
-					     "b2://<bucket>/<prefix>, where the bucket has 6 to 63 "
-					     "letters, digits or '-'", url);
+		if (awm_url_has_userinfo(url)) {
+			rc = awm_error_set(AWM_EINVALID, "'%s' holds credentials, which awm does not "
+					   "take in a URL; remove them and set B2_APPLICATION_KEY_ID and "
+					   "B2_APPLICATION_KEY in the environment", shown.ptr);
+			goto done;
+		}
+		if (!bucket_ok(b, blen)) {
+			rc = awm_error_set(AWM_EINVALID, "'%s' does not name a B2 bucket: use "
+					   "b2://<bucket>/<prefix>, where the bucket has 6 to 63 "
+					   "letters, digits or '-'", shown.ptr);
+			goto done;
+		}
 		awm_buf_puts(&prefix, slash ? slash + 1 : "");
 		while (prefix.size && prefix.ptr[prefix.size - 1] == '/')
 			awm_buf_truncate(&prefix, prefix.size - 1);
 		if (!prefix_ok(prefix.ptr)) {
 			awm_buf_release(&prefix);
-			return awm_error_set(AWM_EINVALID, "'%s' has a prefix B2 cannot store "
-					     "(no '//', '\\' or control characters)", url);
+			rc = awm_error_set(AWM_EINVALID, "'%s' has a prefix B2 cannot store "
+					   "(no '//', '\\' or control characters)", shown.ptr);
+			goto done;
 		}
 		out->is_b2 = 1;
 		out->bucket = awm_strndup(b, blen);
 		out->path = awm_buf_detach(&prefix);
-		return 0;
-	}
-	if (!strncmp(url, "file://", 7)) {
+	} else if (!strncmp(url, "file://", 7)) {
 		if (url[7] != '/')
-			return awm_error_set(AWM_EINVALID, "'%s' must name an absolute path: "
-					     "file:///path/to/folder", url);
-		out->path = awm_strdup(url + 7);
-		return 0;
+			rc = awm_error_set(AWM_EINVALID, "'%s' must name an absolute path: "
+					   "file:///path/to/folder", shown.ptr);
+		else
+			out->path = awm_strdup(url + 7);
+	} else if (colon && colon > url && !memchr(url, '/', (size_t)(colon - url))) {
+		/* "<scheme>://..." with a scheme we do not speak (a path may hold "://"). */
+		rc = awm_error_set(AWM_EINVALID, "remote URL '%s' has an unsupported scheme; "
+				   "use a folder path, file:///<path>, b2://<bucket>/<prefix> or "
+				   "appwrite://<host>/<projectId>/<databaseId>", shown.ptr);
+	} else {
+		out->path = awm_strdup(url);
 	}
-	/* "<scheme>://..." with a scheme we do not speak (a path may hold "://"). */
-	if (colon && colon > url && !memchr(url, '/', (size_t)(colon - url)))
-		return awm_error_set(AWM_EINVALID, "remote URL '%s' has an unsupported scheme; "
-				     "use a folder path, file:///<path>, b2://<bucket>/<prefix> or "
-				     "appwrite://<host>/<projectId>/<databaseId>", url);
-	out->path = awm_strdup(url);
-	return 0;
+done:
+	awm_buf_release(&shown);
+	return rc;
 }
 
 int awm_transport_check_url(const char *url)

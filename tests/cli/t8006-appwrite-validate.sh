@@ -32,6 +32,23 @@ test_expect_success 'duplicate attribute keys' '
 	test_grep "dupattr.json: collections\[0\] ('"'"'a'"'"').attributes\[1\] ('"'"'x'"'"'): duplicate attribute key '"'"'x'"'"'" err
 '
 
+test_expect_success 'a broken attribute still counts: its key, its duplicate, its indexes' '
+	bad broken "{\"\$id\": \"a\", \"name\": \"A\", \"attributes\": [
+	  {\"key\": \"a\", \"type\": \"string\", \"size\": 0}, {\"key\": \"a\", \"type\": \"integer\"}],
+	  \"indexes\": [{\"key\": \"i\", \"type\": \"key\", \"attributes\": [\"a\"]}]}" &&
+	test_expect_code 1 awm validate broken.json 2>err &&
+	test_grep "attributes\[0\] ('"'"'a'"'"'): a string attribute needs a .size. from 1 to" err &&
+	test_grep "attributes\[1\] ('"'"'a'"'"'): duplicate attribute key '"'"'a'"'"'" err &&
+	! grep "which the collection does not have" err &&
+	test "$(grep -c "^broken.json: \|^error: broken.json: " err)" = 2 &&
+	bad brokenidx "{\"\$id\": \"a\", \"name\": \"A\", \"attributes\": [
+	  {\"key\": \"b\", \"type\": \"integer\", \"min\": 2, \"max\": 1}],
+	  \"indexes\": [{\"key\": \"i\", \"type\": \"key\", \"attributes\": [\"b\"]}]}" &&
+	test_expect_code 1 awm validate brokenidx.json 2>err &&
+	test_grep "attributes\[0\] ('"'"'b'"'"'): .min. is greater than .max." err &&
+	! grep "which the collection does not have" err
+'
+
 test_expect_success 'an index on an attribute that does not exist' '
 	bad idx "{\"\$id\": \"a\", \"name\": \"A\", \"attributes\": [{\"key\": \"x\", \"type\": \"boolean\"}],
 	  \"indexes\": [{\"key\": \"i\", \"type\": \"key\", \"attributes\": [\"x\", \"y\"]}]}" &&

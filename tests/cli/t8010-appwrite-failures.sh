@@ -75,4 +75,17 @@ test_expect_success 'a server that keeps failing: the step is undone, the lock r
 	check HEAD~1 && awm status --env prod >st && test_grep "lock: free" st
 '
 
+test_expect_success 'a wrong project id is an error, not an empty database' '
+	awm env add wrongproj "appwrite+http://127.0.0.1:$APPWRITE_PORT/nope/app" &&
+	for cmd in "plan --env wrongproj" "status --env wrongproj" "apply --env wrongproj"
+	do
+		test_expect_code 1 awm $cmd >out 2>err &&
+		test_grep "Appwrite has no project .nope.; check the project id" err &&
+		! grep "applied: nothing" out || return 1
+	done &&
+	awm remote add wp "appwrite+http://127.0.0.1:$APPWRITE_PORT/nope/awm" &&
+	test_expect_code 1 awm fetch wp 2>err &&
+	test_grep "Appwrite has no project .nope." err
+'
+
 test_done

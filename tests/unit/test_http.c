@@ -10,6 +10,7 @@
 #include "core/crypto.h"
 #include "core/error.h"
 #include "core/http.h"
+#include "core/url.h"
 
 #include <string.h>
 
@@ -24,6 +25,35 @@ static void test_http__only_https_or_loopback(void **state)
 	assert_int_equal(awm_http_check_url("http://127.0.0.2", "x"), AWM_EINVALID);
 	assert_int_equal(awm_http_check_url("ftp://127.0.0.1", "x"), AWM_EINVALID);
 	assert_int_equal(awm_http_check_url("not a url", "x"), AWM_EINVALID);
+}
+
+static void redacts(const char *url, const char *want)
+{
+	awm_buf b = AWM_BUF_INIT;
+
+	awm_url_redact(&b, url);
+	assert_string_equal(b.ptr, want);
+	awm_buf_release(&b);
+}
+
+static void test_http__urls_in_messages_hide_keys(void **state)
+{
+	(void)state;
+	redacts("b2://id:KEY@bucket/p", "b2://***@bucket/p");
+	redacts("b2://id:K/E@Y@bucket/p", "b2://***@bucket/p");
+	redacts("appwrite://KEY@h/p/d", "appwrite://***@h/p/d");
+	redacts("b2://bucket/p", "b2://bucket/p");
+	redacts("/home/me@work/repo", "/home/me@work/repo");
+	redacts("", "");
+	assert_true(awm_url_has_userinfo("b2://id:KEY@bucket/p"));
+	assert_true(awm_url_has_userinfo("https://u@h"));
+	assert_false(awm_url_has_userinfo("b2://bucket/p@x"));
+	assert_false(awm_url_has_userinfo("https://h/?a=b@c"));
+	assert_false(awm_url_has_userinfo("me@host:/path"));
+	/* The messages of awm_http_check_url hide it too. */
+	assert_int_equal(awm_http_check_url("http://u:KEY@example.com", "x"), AWM_EINVALID);
+	assert_null(strstr(awm_error_last(), "KEY"));
+	assert_non_null(strstr(awm_error_last(), "http://***@example.com"));
 }
 
 static void test_http__escape(void **state)
@@ -84,6 +114,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_http__only_https_or_loopback),
+		cmocka_unit_test(test_http__urls_in_messages_hide_keys),
 		cmocka_unit_test(test_http__escape),
 		cmocka_unit_test(test_http__header_lookup),
 		cmocka_unit_test(test_http__sha1_known_answers),
