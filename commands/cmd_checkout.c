@@ -82,7 +82,7 @@ static int exec(awm_cli *cli, int argc, char **argv)
 		return cli_fail(rc);
 	}
 	rc = awm_checkout_db(&res, cli->repo, db, has_commit ? &oid : NULL,
-			     force ? AWM_CHECKOUT_FORCE : 0);
+			     force ? AWM_CHECKOUT_FORCE : 0, cli_progress, cli);
 	if (rc < 0)
 		return cli_fail(rc);
 	if (!quiet)

@@ -3,6 +3,7 @@
  */
 #include "commands/commands.h"
 #include "commands/display.h"
+#include "core/untracked.h"
 #include "objects/schema.h"
 
 #include <string.h>
@@ -96,6 +97,8 @@ static int show_text(awm_cli *cli, const awm_commit *c, long rows, int schema_te
 	awm_data_changes data;
 	decorations d;
 	awm_oid ps;
+	char **untracked = NULL;
+	size_t nuntracked = 0, i;
 	int rc;
 
 	memset(&data, 0, sizeof(data));
@@ -145,15 +148,23 @@ static int show_text(awm_cli *cli, const awm_commit *c, long rows, int schema_te
 			       cli_color(cli, C_RESET), text.size ? "" : " unchanged");
 		awm_buf_put(&out, text.ptr, text.size);
 	}
+	if (rc == 0)
+		rc = awm_untracked_tables(&untracked, &nuntracked, cli->repo, c);
 	if (rc == 0) {
 		awm_buf_printf(&out, "\n%sData:%s%s\n", cli_color(cli, C_BOLD),
-			       cli_color(cli, C_RESET), c->has_changeset ? "" : " no rows changed");
+			       cli_color(cli, C_RESET),
+			       c->has_changeset || nuntracked ? "" : " no rows changed");
 		if (c->has_changeset &&
 		    (rc = display_commit_changes(&data, cli->repo, c, (size_t)rows)) == 0)
 			display_data_changes(cli, &out, &data);
+		/* Never silent about rows the changeset could not hold (data-migrations.md). */
+		for (i = 0; i < nuntracked; i++)
+			awm_buf_printf(&out, "    %s%s%s: rows not tracked (no primary key)\n",
+				       cli_color(cli, C_BOLD), untracked[i], cli_color(cli, C_RESET));
 	}
 	if (rc == 0)
 		fputs(out.ptr, stdout);
+	awm_untracked_free(untracked, nuntracked);
 	awm_data_changes_release(&data);
 	decorations_release(&d);
 	awm_buf_release(&out);
@@ -166,9 +177,11 @@ static int show_json(awm_cli *cli, const awm_commit *c, long rows)
 	awm_buf text = AWM_BUF_INIT;
 	awm_data_changes data;
 	decorations d;
-	json_t *j, *changes = NULL;
+	json_t *j, *changes = NULL, *arr;
 	const awm_oid *from;
 	awm_oid ps;
+	char **untracked = NULL;
+	size_t nuntracked = 0, i;
 	int rc;
 
 	memset(&data, 0, sizeof(data));
@@ -201,6 +214,13 @@ static int show_json(awm_cli *cli, const awm_commit *c, long rows)
 	if (rc == 0)
 		rc = display_commit_changes(&data, cli->repo, c, (size_t)rows);
 	json_object_set_new(j, "data", display_data_changes_json(&data));
+	if (rc == 0)
+		rc = awm_untracked_tables(&untracked, &nuntracked, cli->repo, c);
+	arr = json_array();
+	for (i = 0; i < nuntracked; i++)
+		json_array_append_new(arr, display_json_text0(untracked[i]));
+	json_object_set_new(j, "untracked", arr);
+	awm_untracked_free(untracked, nuntracked);
 	awm_data_changes_release(&data);
 	decorations_release(&d);
 	awm_buf_release(&text);

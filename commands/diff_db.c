@@ -14,12 +14,13 @@
 #include <string.h>
 
 /* The changeset for --changeset: rows only; tables in one database go as inserts/deletes. */
-static int write_changeset(sqlite3 *a, sqlite3 *b, const char *a_path, const char *b_path,
-			   const char *out)
+static int write_changeset(awm_cli *cli, sqlite3 *a, sqlite3 *b, const char *a_path,
+			   const char *b_path, const char *out)
 {
 	awm_dbdiff d;
 	size_t i;
-	int rc = awm_dbdiff_run(&d, a, b, AWM_DBDIFF_SKIP_INTERNAL | AWM_DBDIFF_ADDED_ROWS);
+	int rc = awm_dbdiff_run_progress(&d, a, b, AWM_DBDIFF_SKIP_INTERNAL |
+					 AWM_DBDIFF_ADDED_ROWS, cli_progress, cli);
 
 	if (rc == 0)
 		rc = awm_fs_write_atomic(out, d.changeset.ptr, d.changeset.size, 0644, 0);
@@ -74,10 +75,10 @@ int cmd_diff_db(awm_cli *cli, int argc, char **argv, const char *cs_out, int sql
 	    (rc = awm_sqlite_open(&b, argv[1], AWM_SQLITE_READONLY)) < 0)
 		goto done;
 	if (cs_out) {
-		rc = write_changeset(a, b, argv[0], argv[1], cs_out);
+		rc = write_changeset(cli, a, b, argv[0], argv[1], cs_out);
 		goto done;
 	}
-	if ((rc = awm_db_delta_describe(&d, a, b)) < 0)
+	if ((rc = awm_db_delta_describe(&d, a, b, cli_progress, cli)) < 0)
 		goto done;
 	if (sql) {
 		awm_buf_put(&text, d.up_sql.ptr, d.up_sql.size);

@@ -238,7 +238,8 @@ static void remove_sidecars(const char *path)
 }
 
 int awm_checkout_db(awm_checkout_result *out, awm_repo *repo, const char *path,
-		    const awm_oid *commit, unsigned flags)
+		    const awm_oid *commit, unsigned flags, awm_progress_cb progress,
+		    void *payload)
 {
 	awm_buf abs = AWM_BUF_INIT, image = AWM_BUF_INIT;
 	char hash[AWM_FILE_HASH_HEXSZ + 1];
@@ -260,7 +261,7 @@ int awm_checkout_db(awm_checkout_result *out, awm_repo *repo, const char *path,
 	    (rc = check_overwrite(repo, abs.ptr, flags)) < 0)
 		goto done;
 	out->replaced = awm_fs_exists(abs.ptr);
-	if ((rc = awm_scratch_open(&db, repo, commit)) < 0 ||
+	if ((rc = awm_scratch_open_progress(&db, repo, commit, 0, progress, payload)) < 0 ||
 	    (rc = awm_sqlite_serialize(&image, db)) < 0)
 		goto done;
 	remove_sidecars(abs.ptr);

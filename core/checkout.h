@@ -61,9 +61,11 @@ void awm_checkout_result_release(awm_checkout_result *r);
  * Write the database of `commit` (NULL: an empty one) to `path`, from its
  * snapshot, the state cache, or by replaying from the nearest of those.
  * The file is replaced atomically; its old journal or WAL is removed
- * first, so SQLite cannot replay it onto the new content.
+ * first, so SQLite cannot replay it onto the new content.  `progress`
+ * (may be NULL) hears of a replay (awm_scratch_open_progress).
  */
 int awm_checkout_db(awm_checkout_result *out, awm_repo *repo, const char *path,
-		    const awm_oid *commit, unsigned flags);
+		    const awm_oid *commit, unsigned flags, awm_progress_cb progress,
+		    void *payload);
 
 #endif

@@ -267,6 +267,8 @@ typedef struct run_ctx {
 	unsigned flags;
 	dd_pages *pa, *pb;
 	int pages_tried;
+	awm_progress_cb progress;
+	void *payload;
 } run_ctx;
 
 static int diff_table(run_ctx *r, const dd_table *ta, const dd_table *tb)
@@ -329,9 +331,25 @@ static int begin_read(sqlite3 *db, int *began)
 	return awm_sqlite_exec(db, "SELECT count(*) FROM main.sqlite_schema");
 }
 
+/* The tables in either list, each counted once (both are in name order). */
+static size_t union_size(const table_list *la, const table_list *lb)
+{
+	size_t i = 0, j = 0, n = 0;
+
+	while (i < la->nr || j < lb->nr) {
+		int c = i == la->nr ? 1 : j == lb->nr ? -1 :
+			strcmp(la->items[i].name, lb->items[j].name);
+
+		i += c <= 0;
+		j += c >= 0;
+		n++;
+	}
+	return n;
+}
+
 static int compare_lists(run_ctx *r, const table_list *la, const table_list *lb)
 {
-	size_t i = 0, j = 0;
+	size_t i = 0, j = 0, done = 0, total = union_size(la, lb);
 	dd_table ta, tb;
 	int rc = 0;
 
@@ -362,6 +380,8 @@ static int compare_lists(run_ctx *r, const table_list *la, const table_list *lb)
 		table_release(&tb);
 		i += use_a;
 		j += use_b;
+		if (rc == 0 && r->progress)
+			r->progress("Comparing tables", ++done, total, r->payload);
 	}
 	table_release(&ta);
 	table_release(&tb);
@@ -369,6 +389,12 @@ static int compare_lists(run_ctx *r, const table_list *la, const table_list *lb)
 }
 
 int awm_dbdiff_run(awm_dbdiff *out, sqlite3 *a, sqlite3 *b, unsigned flags)
+{
+	return awm_dbdiff_run_progress(out, a, b, flags, NULL, NULL);
+}
+
+int awm_dbdiff_run_progress(awm_dbdiff *out, sqlite3 *a, sqlite3 *b, unsigned flags,
+			    awm_progress_cb progress, void *payload)
 {
 	table_list la, lb;
 	run_ctx r;
@@ -383,6 +409,8 @@ int awm_dbdiff_run(awm_dbdiff *out, sqlite3 *a, sqlite3 *b, unsigned flags)
 	r.a = a;
 	r.b = b;
 	r.flags = flags;
+	r.progress = progress;
+	r.payload = payload;
 	if ((rc = begin_read(a, &began_a)) < 0 || (rc = begin_read(b, &began_b)) < 0)
 		goto done;
 	if ((rc = list_tables(&la, a, flags)) < 0 || (rc = list_tables(&lb, b, flags)) < 0)

@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "core/buf.h"
+#include "objects/odb.h"
 
 /* Leave out awm's own tables (awm_state, awm_locks). */
 #define AWM_DBDIFF_SKIP_INTERNAL 0x1u
@@ -53,6 +54,13 @@ typedef struct awm_dbdiff {
  * `out` is released by awm_dbdiff_release, also after a failure.
  */
 int awm_dbdiff_run(awm_dbdiff *out, sqlite3 *a, sqlite3 *b, unsigned flags);
+/*
+ * awm_dbdiff_run telling `progress` (may be NULL) after each table:
+ * "Comparing tables", tables done and the tables of both databases.
+ */
+int awm_dbdiff_run_progress(awm_dbdiff *out, sqlite3 *a, sqlite3 *b, unsigned flags,
+			    awm_progress_cb progress, void *payload);
+
 void awm_dbdiff_release(awm_dbdiff *d);
 
 #endif

@@ -176,7 +176,8 @@ static int change_schema(awm_db_delta *out, sqlite3 *base, sqlite3 *target,
 	return rc;
 }
 
-int awm_db_delta_compute(awm_db_delta *out, sqlite3 *base, sqlite3 *target, unsigned flags)
+static int compute(awm_db_delta *out, sqlite3 *base, sqlite3 *target, unsigned flags,
+		   awm_progress_cb progress, void *payload)
 {
 	awm_oid base_id, target_id;
 	sqlite3 *orig = NULL;
@@ -193,7 +194,8 @@ int awm_db_delta_compute(awm_db_delta *out, sqlite3 *base, sqlite3 *target, unsi
 		goto done;
 	if (schema_changed && (rc = change_schema(out, base, target, &target_id, &copied)) < 0)
 		goto done;
-	if ((rc = awm_dbdiff_run(&out->diff, base, target, AWM_DBDIFF_SKIP_INTERNAL)) < 0)
+	if ((rc = awm_dbdiff_run_progress(&out->diff, base, target, AWM_DBDIFF_SKIP_INTERNAL,
+					  progress, payload)) < 0)
 		goto done;
 	if ((rc = awm_changeset_apply(base, out->diff.changeset.ptr, out->diff.changeset.size, 0,
 				      "the captured changeset")) < 0) {
@@ -212,7 +214,13 @@ done:
 	return rc;
 }
 
-int awm_db_delta_describe(awm_db_delta *out, sqlite3 *a, sqlite3 *b)
+int awm_db_delta_compute(awm_db_delta *out, sqlite3 *base, sqlite3 *target, unsigned flags)
+{
+	return compute(out, base, target, flags, NULL, NULL);
+}
+
+int awm_db_delta_describe(awm_db_delta *out, sqlite3 *a, sqlite3 *b,
+			  awm_progress_cb progress, void *payload)
 {
 	awm_oid ia, ib;
 	sqlite3 *copy = NULL;
@@ -224,13 +232,14 @@ int awm_db_delta_describe(awm_db_delta *out, sqlite3 *a, sqlite3 *b)
 	if ((rc = schema_of(&ia, NULL, a)) < 0 || (rc = schema_of(&ib, &out->schema, b)) < 0)
 		goto done;
 	if (awm_oid_equal(&ia, &ib)) {
-		rc = awm_dbdiff_run(&out->diff, a, b, AWM_DBDIFF_SKIP_INTERNAL);
+		rc = awm_dbdiff_run_progress(&out->diff, a, b, AWM_DBDIFF_SKIP_INTERNAL,
+					     progress, payload);
 		goto done;
 	}
 	awm_schema_free(out->schema);
 	out->schema = NULL;
 	if ((rc = copy_of(&copy, a)) == 0)
-		rc = awm_db_delta_compute(out, copy, b, AWM_DELTA_NO_DOWN);
+		rc = compute(out, copy, b, AWM_DELTA_NO_DOWN, progress, payload);
 done:
 	sqlite3_close(copy);
 	if (rc < 0) {

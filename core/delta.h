@@ -50,9 +50,11 @@ void awm_db_delta_release(awm_db_delta *d);
 /*
  * The same description of how `a` becomes `b`, without changing `a` and
  * without a down SQL: when the schemas are equal, `a` is only read; when
- * they differ, the DDL runs on an in-memory copy of it.
+ * they differ, the DDL runs on an in-memory copy of it.  `progress` (may
+ * be NULL) hears of the comparison (awm_dbdiff_run_progress).
  */
-int awm_db_delta_describe(awm_db_delta *out, sqlite3 *a, sqlite3 *b);
+int awm_db_delta_describe(awm_db_delta *out, sqlite3 *a, sqlite3 *b,
+			  awm_progress_cb progress, void *payload);
 
 /* 1 when the delta changes nothing at all. */
 int awm_db_delta_is_empty(const awm_db_delta *d);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #define DEFAULT_KEEP 16
+#define REPLAYING "Replaying commits"
 
 static void cache_path(awm_buf *out, awm_repo *repo, const awm_oid *commit)
 {
@@ -198,7 +199,8 @@ static int load_cached(sqlite3 **out, awm_repo *repo, const awm_oid *commit)
  * brings in the merged-in sides.
  */
 static int replay_to(size_t *replayed, sqlite3 *db, awm_repo *repo, awm_commit **chain,
-		     size_t nr, const awm_oid *commit, const awm_oid *base)
+		     size_t nr, const awm_oid *commit, const awm_oid *base,
+		     awm_progress_cb progress, void *payload)
 {
 	awm_oid *order = NULL;
 	size_t i, n = 0;
@@ -208,10 +210,13 @@ static int replay_to(size_t *replayed, sqlite3 *db, awm_repo *repo, awm_commit *
 		merges |= chain[i]->nparents > 1;
 	*replayed = nr;
 	if (!merges) {
-		for (i = nr; i-- > 0 && rc == 0; )
+		for (i = nr; i-- > 0 && rc == 0; ) {
 			if ((rc = awm_replay_up(db, repo, chain[i])) < 0)
 				awm_error_prefix("cannot rebuild the state of %s",
 						 awm_oid_tohex(&chain[i]->oid).s);
+			else if (progress)
+				progress(REPLAYING, nr - i, nr, payload);
+		}
 		return rc;
 	}
 	/* `base` is a first-parent ancestor: its history is a prefix of the order. */
@@ -225,6 +230,8 @@ static int replay_to(size_t *replayed, sqlite3 *db, awm_repo *repo, awm_commit *
 			break;
 		if ((rc = awm_replay_up(db, repo, c)) < 0)
 			awm_error_prefix("cannot rebuild the state of %s", awm_oid_tohex(&c->oid).s);
+		else if (progress)
+			progress(REPLAYING, i + 1, n, payload);
 		awm_commit_free(c);
 	}
 	free(order);
@@ -238,6 +245,12 @@ int awm_scratch_open(sqlite3 **out, awm_repo *repo, const awm_oid *commit)
 
 int awm_scratch_open_ex(sqlite3 **out, awm_repo *repo, const awm_oid *commit,
 			unsigned flags)
+{
+	return awm_scratch_open_progress(out, repo, commit, flags, NULL, NULL);
+}
+
+int awm_scratch_open_progress(sqlite3 **out, awm_repo *repo, const awm_oid *commit,
+			      unsigned flags, awm_progress_cb progress, void *payload)
 {
 	awm_commit **chain = NULL;
 	size_t nr = 0, alloc = 0, i, replayed = 0;
@@ -274,7 +287,8 @@ int awm_scratch_open_ex(sqlite3 **out, awm_repo *repo, const awm_oid *commit,
 	}
 	if (!db && (rc = awm_sqlite_open_image(&db, NULL, 0)) < 0)
 		goto done;
-	if ((rc = replay_to(&replayed, db, repo, chain, nr, commit, have_base ? &cur : NULL)) < 0)
+	if ((rc = replay_to(&replayed, db, repo, chain, nr, commit, have_base ? &cur : NULL,
+			    progress, payload)) < 0)
 		goto done;
 	if ((replayed > 1 || from_snapshot) && commit && !(flags & AWM_SCRATCH_NO_SAVE))
 		awm_scratch_save(repo, commit, db);   /* next time, no replay */

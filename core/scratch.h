@@ -37,6 +37,14 @@ int awm_scratch_open(sqlite3 **out, awm_repo *repo, const awm_oid *commit);
 int awm_scratch_open_ex(sqlite3 **out, awm_repo *repo, const awm_oid *commit,
 			unsigned flags);
 
+/*
+ * awm_scratch_open_ex telling `progress` (may be NULL) after each commit
+ * it replays: "Replaying commits", done and total.  A state loaded from
+ * the cache or a snapshot with nothing to replay reports nothing.
+ */
+int awm_scratch_open_progress(sqlite3 **out, awm_repo *repo, const awm_oid *commit,
+			      unsigned flags, awm_progress_cb progress, void *payload);
+
 /* Cache `db` as the state after `commit`. */
 int awm_scratch_save(awm_repo *repo, const awm_oid *commit, sqlite3 *db);
 

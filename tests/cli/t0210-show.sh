@@ -163,4 +163,32 @@ test_expect_success 'show of a non-commit object is refused' '
 	test_grep "is a blob, not a commit" err
 '
 
+test_expect_success 'show names the tables without a primary key whose rows changed' '
+	new_repo ../nopk && (
+		cd ../nopk &&
+		write_migration 1_nopk "CREATE TABLE nopk(a, b); INSERT INTO nopk VALUES (5, 6), (7, 8);" \
+			"DROP TABLE nopk;" &&
+		write_migration 2_keyed "CREATE TABLE k(id INTEGER PRIMARY KEY); INSERT INTO k VALUES (1);
+INSERT INTO nopk VALUES (9, 10);" "DROP TABLE k; DELETE FROM nopk WHERE a = 9;" &&
+		write_migration 3_quiet "CREATE TABLE other(x);" "DROP TABLE other;" &&
+		awm commit -q &&
+		awm show HEAD~2 >root &&
+		sed -n "/^Data:/,\$p" root >data &&
+		test_grep "^Data:$" data &&
+		test_grep "^    nopk: rows not tracked (no primary key)$" data &&
+		rm -rf .awm/cache &&
+		awm show HEAD~1 >mid &&
+		sed -n "/^Data:/,\$p" mid >data &&
+		test_grep "^    k: 1 inserted, 0 updated, 0 deleted$" data &&
+		test_grep "^    nopk: rows not tracked (no primary key)$" data &&
+		awm show HEAD >quiet &&
+		test_grep "^Data: no rows changed$" quiet &&
+		! grep "not tracked" quiet &&
+		awm show --format=json HEAD~1 >mid.json &&
+		python3 -c "import json, sys; v = json.load(open(sys.argv[1])); sys.exit(v[\"untracked\"] != [\"nopk\"] or [t[\"table\"] for t in v[\"data\"]] != [\"k\"])" mid.json &&
+		awm show --format=json HEAD >quiet.json &&
+		python3 -c "import json, sys; sys.exit(json.load(open(sys.argv[1]))[\"untracked\"] != [])" quiet.json
+	)
+'
+
 test_done

@@ -46,8 +46,8 @@ test_expect_success 'log --format=json: an array of commits with every field' '
 test_expect_success 'show --format=json: the commit, its SQL, schema diff and data' '
 	cd repo &&
 	awm show --format=json --rows 1 >show.json &&
-	check show.json "v[\"_order\"] == $commit_fields + [\"up_sql\", \"down_sql\", \"script_text\", \"schema_diff\", \"schema_changes\", \"data\"]" &&
-	check show.json "v[\"script_text\"] is None" &&
+	check show.json "v[\"_order\"] == $commit_fields + [\"up_sql\", \"down_sql\", \"script_text\", \"schema_diff\", \"schema_changes\", \"data\", \"untracked\"]" &&
+	check show.json "v[\"script_text\"] is None and v[\"untracked\"] == []" &&
 	check show.json "[c[\"_order\"] for c in v[\"schema_changes\"]] == [[\"op\", \"type\", \"name\", \"table\", \"sql\", \"old_sql\", \"note\"]]" &&
 	check show.json "v[\"schema_changes\"][0][\"op\"] == \"alter\" and v[\"schema_changes\"][0][\"sql\"] == \"ALTER TABLE users ADD COLUMN email TEXT\"" &&
 	check show.json "v[\"data\"][0][\"changes\"][0][\"_order\"] == [\"op\", \"before\", \"after\"]" &&

@@ -91,7 +91,7 @@ static void checkout(fixture *f, const char *name, const awm_oid *commit)
 	awm_checkout_result res;
 	char *path = in_dir(f, name);
 
-	if (awm_checkout_db(&res, f->repo, path, commit, AWM_CHECKOUT_FORCE) < 0)
+	if (awm_checkout_db(&res, f->repo, path, commit, AWM_CHECKOUT_FORCE, NULL, NULL) < 0)
 		fail_msg("checkout: %s", awm_error_last());
 	awm_checkout_result_release(&res);
 	free(path);
