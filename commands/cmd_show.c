@@ -8,6 +8,21 @@
 
 #include <string.h>
 
+/*
+ * The keyless tables `c` wrote rows to.  Finding them runs its up SQL again;
+ * when that fails, show still shows the commit, and says what it could not.
+ */
+static void untracked_or_warn(char ***out, size_t *n, awm_cli *cli, const awm_commit *c)
+{
+	if (awm_untracked_tables(out, n, cli->repo, c) < 0) {
+		cli_warn("cannot tell which tables without a primary key %s wrote rows to: %s",
+			 awm_oid_short(&c->oid, 10).s, awm_error_last());
+		awm_error_clear();
+		*out = NULL;
+		*n = 0;
+	}
+}
+
 static const char usage[] =
 	"usage: awm show [--format=json] [--rows <n>] [--schema-text] [<revision>]\n"
 	"\n"
@@ -149,7 +164,7 @@ static int show_text(awm_cli *cli, const awm_commit *c, long rows, int schema_te
 		awm_buf_put(&out, text.ptr, text.size);
 	}
 	if (rc == 0)
-		rc = awm_untracked_tables(&untracked, &nuntracked, cli->repo, c);
+		untracked_or_warn(&untracked, &nuntracked, cli, c);
 	if (rc == 0) {
 		awm_buf_printf(&out, "\n%sData:%s%s\n", cli_color(cli, C_BOLD),
 			       cli_color(cli, C_RESET),
@@ -215,7 +230,7 @@ static int show_json(awm_cli *cli, const awm_commit *c, long rows)
 		rc = display_commit_changes(&data, cli->repo, c, (size_t)rows);
 	json_object_set_new(j, "data", display_data_changes_json(&data));
 	if (rc == 0)
-		rc = awm_untracked_tables(&untracked, &nuntracked, cli->repo, c);
+		untracked_or_warn(&untracked, &nuntracked, cli, c);
 	arr = json_array();
 	for (i = 0; i < nuntracked; i++)
 		json_array_append_new(arr, display_json_text0(untracked[i]));
