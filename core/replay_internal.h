@@ -92,6 +92,9 @@ void rp_layout_forget(awm_replayer *r);
 int rp_check_schema(rp_job *j);
 int rp_check_data(rp_job *j);
 
+/* After a SQL migration's script failed: its changeset's CONSTRAINT rows. */
+int rp_constraint_rows(rp_job *j);
+
 /* Step 3 (replay_run.c): run the commit; its down section is checked after. */
 int rp_run_sql(rp_job *j);
 int rp_run_data(rp_job *j);
