@@ -43,16 +43,21 @@ static void print_notes(const awm_rebase_result *res)
 static void stop_hint(const awm_rebase_result *res)
 {
 	const char *op = res->operation;
-	size_t i, data = 0, other = 0;
+	size_t i, data = 0, other = 0, fk = 0;
 
 	for (i = 0; i < res->conflicts.nr; i++) {
-		if (res->conflicts.items[i].resolution)
+		const awm_conflict *c = &res->conflicts.items[i];
+
+		if (c->resolution)
 			continue;
-		if (res->conflicts.items[i].kind == AWM_CONFLICT_DATA)
+		if (c->kind == AWM_CONFLICT_DATA && !awm_conflict_settleable(c))
+			fk++;   /* a dangling foreign key */
+		else if (c->kind == AWM_CONFLICT_DATA)
 			data++;
 		else
 			other++;
 	}
+	other += fk;
 	fprintf(stderr, "error: %s stopped at %s (%s) with %zu conflict%s; ", op,
 		awm_oid_short(&res->stopped_at, 10).s, res->stopped_subject, data + other,
 		data + other == 1 ? "" : "s");
@@ -63,6 +68,8 @@ static void stop_hint(const awm_rebase_result *res)
 	if (data && !other)
 		fprintf(stderr, ", or settle the data conflicts with 'awm %s --continue "
 			"--strategy ours' (or 'theirs')", op);
+	else if (fk)
+		fprintf(stderr, " (no strategy settles a foreign key left dangling)");
 	else if (other && res->stopped_file)
 		fprintf(stderr, " (after looking at the schema conflicts, --continue takes the "
 			"commit as it is if its script runs)");

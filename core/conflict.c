@@ -78,6 +78,11 @@ void awm_conflict_list_take(awm_conflict_list *to, awm_conflict_list *from)
 	memset(from, 0, sizeof(*from));
 }
 
+int awm_conflict_settleable(const awm_conflict *c)
+{
+	return c->kind == AWM_CONFLICT_DATA && c->type != SQLITE_CHANGESET_FOREIGN_KEY;
+}
+
 size_t awm_conflict_unresolved(const awm_conflict_list *l)
 {
 	size_t i, n = 0;
@@ -167,15 +172,13 @@ void awm_conflict_format(awm_buf *out, const awm_conflict *c, const awm_conflict
 		}
 		break;
 	case AWM_CONFLICT_DATA:
-		if (c->type == SQLITE_CHANGESET_FOREIGN_KEY) {
-			awm_buf_printf(out, "%s", c->message ? c->message :
-				       "foreign key constraints would fail");
-			break;
-		}
 		awm_buf_printf(out, "table '%s', row %s", c->object, c->key);
 		if (c->column)
 			awm_buf_printf(out, ", column '%s'", c->column);
-		if (c->type == SQLITE_CHANGESET_CONSTRAINT)
+		if (c->type == SQLITE_CHANGESET_FOREIGN_KEY)
+			awm_buf_printf(out, ": %s refers to no row of table '%s'",
+				       c->ours ? c->ours : "its key", c->message);
+		else if (c->type == SQLITE_CHANGESET_CONSTRAINT)
 			awm_buf_printf(out, ": %s %s breaks a constraint", labels->ours,
 				       c->ours ? c->ours : "");
 		else

@@ -10,8 +10,11 @@
  *   data    the commit's changeset, recorded on its old base, conflicts
  *           with the rows of the new base: one entry per conflict that
  *           sqlite3changeset_apply_v2 reports (DATA, NOTFOUND, CONFLICT,
- *           CONSTRAINT, FOREIGN_KEY), per column for updates, with the
- *           base value, the other side's value and ours.
+ *           CONSTRAINT), per column for updates, with the base value, the
+ *           other side's value and ours; and FOREIGN_KEY, a reference the
+ *           commit leaves dangling on the new base (found by PRAGMA
+ *           foreign_key_check, replay_fk.c), with the referencing row,
+ *           its columns and values, and the parent table.
  * A migration file recorded on both sides with different text is a third,
  * simpler case.
  *
@@ -57,7 +60,8 @@ typedef struct awm_conflict {
 	char *ours;
 	char *what_ours;           /* SCHEMA: "adds column", "creates", ... */
 	char *what_theirs;
-	char *message;             /* SCRIPT: the failure; MIGRATION: the file */
+	char *message;             /* SCRIPT: the failure; MIGRATION: the file;
+				    * DATA, FOREIGN_KEY: the parent table */
 	awm_oid ours_commit;       /* the commit being replayed */
 	awm_oid their_commit;      /* SCHEMA, MIGRATION: the other side's commit */
 	char *our_file;            /* its migration file, or NULL */
@@ -76,6 +80,12 @@ void awm_conflict_list_release(awm_conflict_list *l);
 
 /* Move every entry of `from` to the end of `to`; `from` is left empty. */
 void awm_conflict_list_take(awm_conflict_list *to, awm_conflict_list *from);
+
+/*
+ * 0 for a data conflict no strategy can settle: a FOREIGN_KEY one (a
+ * reference left dangling is no choice between two sides' values).
+ */
+int awm_conflict_settleable(const awm_conflict *c);
 
 /* Entries a strategy did not settle. */
 size_t awm_conflict_unresolved(const awm_conflict_list *l);

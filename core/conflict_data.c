@@ -144,7 +144,6 @@ typedef struct check_ctx {
 	awm_data_check *out;
 	table_verdict *tables;
 	size_t ntables, atables;
-	int fk_conflicts;
 } check_ctx;
 
 /* The recorded column names must start the table's column names in `db`. */
@@ -231,10 +230,9 @@ static int on_conflict(void *ctx, int type, sqlite3_changeset_iter *it)
 	int ncol = 0, op = 0, indirect = 0, npk = 0;
 	dc_row *d;
 
-	if (type == SQLITE_CHANGESET_FOREIGN_KEY) {
-		sqlite3changeset_fk_conflicts(it, &x->fk_conflicts);
+	/* Foreign keys are off here; the replayer checks them after the run. */
+	if (type == SQLITE_CHANGESET_FOREIGN_KEY)
 		return SQLITE_CHANGESET_OMIT;
-	}
 	sqlite3changeset_op(it, &tab, &ncol, &op, &indirect);
 	sqlite3changeset_pk(it, &pk, &npk);
 	AWM_ARRAY_GROW(r->v, r->nr + 1, r->alloc);
@@ -394,14 +392,6 @@ int awm_data_check_run_ex(awm_data_check *out, sqlite3 *db, const void *cs, size
 		return rc;
 	for (i = 0; i < out->rows->nr; i++)
 		describe(out, &out->rows->v[i], db, commit, file);
-	if (x.fk_conflicts) {
-		awm_conflict *c = awm_conflict_add(&out->conflicts, AWM_CONFLICT_DATA);
-
-		c->type = SQLITE_CHANGESET_FOREIGN_KEY;
-		c->message = awm_printf_alloc("%d foreign key constraint%s would fail",
-					      x.fk_conflicts, x.fk_conflicts == 1 ? "" : "s");
-		c->ours_commit = *commit;
-	}
 	return 0;
 }
 
@@ -463,20 +453,11 @@ void awm_data_row_key(awm_buf *out, sqlite3_changeset_iter *it)
 int awm_data_check_filter(awm_data_check *dc, sqlite3 *db, const void *effect, size_t len,
 			  awm_data_theirs_cb theirs, void *payload)
 {
-	awm_conflict_list keep;
 	size_t i, j, nr = 0;
 
 	if (!dc->rows)
 		return 0;
-	memset(&keep, 0, sizeof(keep));
-	for (i = 0; i < dc->conflicts.nr; i++)   /* entries without a row: FOREIGN_KEY */
-		if (dc->conflicts.items[i].type == SQLITE_CHANGESET_FOREIGN_KEY) {
-			AWM_ARRAY_GROW(keep.items, keep.nr + 1, keep.alloc);
-			keep.items[keep.nr++] = dc->conflicts.items[i];
-			memset(&dc->conflicts.items[i], 0, sizeof(awm_conflict));
-		}
 	awm_conflict_list_release(&dc->conflicts);
-	dc->conflicts = keep;
 	for (i = 0; i < dc->rows->nr; i++) {
 		dc_row *d = &dc->rows->v[i];
 

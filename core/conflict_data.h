@@ -100,7 +100,9 @@ int awm_data_check_has_rows(const awm_data_check *dc);
  * place of `cs`, and each settled entry its resolution, which calls the
  * other side `labels->theirs` (NULL labels: "upstream").  AWM_ECONFLICT,
  * with `out` empty, when some entry stays unsettled: any real conflict
- * without a strategy, and with `ours` a CONSTRAINT or FOREIGN_KEY one.
+ * without a strategy, and with `ours` a CONSTRAINT one.  (FOREIGN_KEY
+ * conflicts are found after the commit ran, by the replayer, and no
+ * strategy settles them.)
  */
 int awm_data_resolve(awm_buf *out, awm_data_check *dc, const void *cs, size_t len,
 		     awm_strategy strategy, const awm_conflict_labels *labels);

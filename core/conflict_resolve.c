@@ -61,9 +61,6 @@ static int decide(awm_data_check *dc, awm_strategy s, const char *theirs)
 	size_t i;
 	int unsettled = 0;
 
-	for (i = 0; i < dc->conflicts.nr; i++)
-		if (dc->conflicts.items[i].type == SQLITE_CHANGESET_FOREIGN_KEY)
-			unsettled = 1;
 	for (i = 0; i < dc->rows->nr; i++) {
 		dc_row *d = &dc->rows->v[i];
 

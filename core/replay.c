@@ -282,7 +282,8 @@ static int replay(rp_job *j)
 {
 	int rc, sv_before = rp_schema_version(j->r->db);
 
-	if ((rc = load_sections(j)) < 0 || (rc = rp_check_schema(j)) < 0)
+	if ((rc = load_sections(j)) < 0 || (rc = rp_check_schema(j)) < 0 ||
+	    (rc = rp_fk_scan(&j->fk_before, j->r->db)) < 0)
 		return rc;
 	/* A data migration's up SQL shapes the tables its changeset is for. */
 	if (j->c->kind != AWM_KIND_SQL && j->up.size &&
@@ -302,6 +303,9 @@ static int replay(rp_job *j)
 	if (rc < 0)
 		return rc;
 	rc = j->c->kind == AWM_KIND_SQL ? rp_run_sql(j) : rp_run_data(j);
+	/* No strategy can settle a dangling reference: it stops the replay. */
+	if (rc == 0)
+		rc = rp_check_fk(j);
 	if (rc == 0)
 		rc = rp_check_down(j);
 	if (rc == 0)
@@ -373,5 +377,6 @@ done:
 	awm_buf_release(&j.added);
 	awm_data_check_release(&j.dc);
 	awm_capture_release(&j.cap);
+	rp_fk_release(&j.fk_before);
 	return rc;
 }

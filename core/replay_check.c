@@ -181,3 +181,38 @@ int rp_check_data(rp_job *j)
 	return 0;
 }
 
+
+/*
+ * After a SQL migration's script failed on the new base: the rows of its
+ * recorded changeset that break a constraint there (a UNIQUE index, NOT
+ * NULL or CHECK the other side added, or a clashing row), as CONSTRAINT
+ * data conflicts, so the report names the table and key, not only
+ * SQLite's message.  Only when the data check did not already look.
+ */
+int rp_constraint_rows(rp_job *j)
+{
+	const awm_schema *recorded;
+	awm_data_check dc;
+	size_t i;
+	int rc;
+
+	if (j->c->kind != AWM_KIND_SQL || !j->cs.size || j->dc.rows || j->o->edited)
+		return 0;
+	if ((rc = rp_schema_get(&recorded, j->r, &j->c->schema)) < 0 ||
+	    (rc = awm_data_check_run(&dc, j->r->db, j->cs.ptr, j->cs.size, recorded, &j->c->oid,
+				     j->c->migration)) < 0) {
+		awm_data_check_release(&dc);
+		return rc;
+	}
+	for (i = 0; i < dc.conflicts.nr; i++) {
+		awm_conflict *e;
+
+		if (dc.conflicts.items[i].type != SQLITE_CHANGESET_CONSTRAINT)
+			continue;
+		e = awm_conflict_add(&j->out->conflicts, AWM_CONFLICT_DATA);
+		*e = dc.conflicts.items[i];   /* moved: the list forgets it */
+		memset(&dc.conflicts.items[i], 0, sizeof(dc.conflicts.items[i]));
+	}
+	awm_data_check_release(&dc);
+	return 0;
+}

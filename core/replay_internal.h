@@ -1,8 +1,8 @@
 /*
  * What the parts of the replayer share (see replay.h): replay.c (the
  * replayer, and the commit it writes), replay_check.c (the schema and data
- * checks), replay_run.c (running a commit on the database) and
- * replay_side.c (the other side).
+ * checks), replay_run.c (running a commit on the database), replay_fk.c
+ * (foreign keys it leaves dangling) and replay_side.c (the other side).
  */
 #ifndef AWM_REPLAY_INTERNAL_H
 #define AWM_REPLAY_INTERNAL_H
@@ -35,6 +35,18 @@ struct awm_replayer {
 	size_t nlayout;
 };
 
+/* A violation PRAGMA foreign_key_check reports (replay_fk.c). */
+typedef struct rp_fk_row {
+	char *table, *parent;      /* the referencing table; the parent as the key names it */
+	sqlite3_int64 rowid;       /* the referencing row, when it has a rowid */
+	int has_rowid, fkid;
+} rp_fk_row;
+
+typedef struct rp_fk_list {
+	rp_fk_row *v;
+	size_t nr, alloc;
+} rp_fk_list;
+
 /* One replay's working set. */
 typedef struct rp_job {
 	awm_replayer *r;
@@ -48,6 +60,7 @@ typedef struct rp_job {
 	awm_capture cap;
 	awm_oid changeset, schema;
 	int has_changeset;
+	rp_fk_list fk_before;      /* dangling references before the commit ran */
 } rp_job;
 
 /* The hash under which awm_side.rows keeps a row key (awm_data_row_key). */
@@ -79,10 +92,23 @@ void rp_layout_forget(awm_replayer *r);
 int rp_check_schema(rp_job *j);
 int rp_check_data(rp_job *j);
 
+/* After a SQL migration's script failed: its changeset's CONSTRAINT rows. */
+int rp_constraint_rows(rp_job *j);
+
 /* Step 3 (replay_run.c): run the commit; its down section is checked after. */
 int rp_run_sql(rp_job *j);
 int rp_run_data(rp_job *j);
 int rp_check_down(rp_job *j);
+
+/*
+ * Foreign keys (replay_fk.c): the violations PRAGMA foreign_key_check
+ * finds in the tables that declare one; and, after the commit ran, a
+ * FOREIGN_KEY conflict in `j->out` for each new one the other side had a
+ * part in (AWM_ECONFLICT when there is any).
+ */
+int rp_fk_scan(rp_fk_list *out, sqlite3 *db);
+void rp_fk_release(rp_fk_list *l);
+int rp_check_fk(rp_job *j);
 
 /*
  * What a replayed commit keeps of the old one `c`: engine, migration file,

@@ -183,6 +183,9 @@ int rp_run_sql(rp_job *j)
 failed:
 	j->r->lost |= lost;
 	rp_script_conflict(&j->out->conflicts, j->r->repo, j->c, NULL, &j->up, 1);
+	/* The rows are a help; the script's failure is the report either way. */
+	if (!lost && rp_constraint_rows(j) < 0)
+		awm_error_clear();
 	rc = AWM_ECONFLICT;
 done:
 	awm_data_rows_free(want);
