@@ -497,3 +497,43 @@ int awm_appwrite_create_database(awm_appwrite *a)
 	}
 	return rc;
 }
+
+int awm_appwrite_list(json_t **out, awm_appwrite *a, const char *path, const char *member,
+		      json_t *queries, size_t page, size_t max, const char *what)
+{
+	awm_buf p = AWM_BUF_INIT;
+	json_t *all = json_array(), *got = NULL, *q;
+	char *cursor = NULL;
+	size_t n, want;
+	int rc = 0;
+
+	do {
+		want = max && max - json_array_size(all) < page ? max - json_array_size(all) : page;
+		q = json_deep_copy(queries);
+		json_array_append_new(q, awm_appwrite_query("limit", NULL,
+							    json_pack("[I]", (json_int_t)want)));
+		if (cursor)
+			json_array_append_new(q, awm_appwrite_query("cursorAfter", NULL,
+								    json_pack("[s]", cursor)));
+		awm_appwrite_query_path(&p, path, q);
+		json_decref(got);
+		if ((rc = awm_appwrite_call(&got, a, "GET", p.ptr, NULL, NULL, what)) < 0)
+			break;
+		json_array_extend(all, json_object_get(got, member));
+		free(cursor);
+		cursor = NULL;
+		n = json_array_size(json_object_get(got, member));
+		if (n == want && (!max || json_array_size(all) < max))
+			cursor = awm_strdup(awm_appwrite_jstr(json_array_get(json_object_get(got, member),
+									 n - 1), "$id"));
+	} while (cursor);
+	json_decref(queries);
+	json_decref(got);
+	free(cursor);
+	awm_buf_release(&p);
+	if (rc < 0)
+		json_decref(all);
+	else
+		*out = all;
+	return rc;
+}

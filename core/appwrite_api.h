@@ -91,6 +91,15 @@ int awm_appwrite_upload(json_t **out, awm_appwrite *a, const char *path,
 /* GET the raw bytes at `path` (file downloads). */
 int awm_appwrite_download(awm_buf *out, awm_appwrite *a, const char *path, const char *what);
 
+/*
+ * Every item of a paged list: GET `path` with `queries` (taken; filters
+ * and an order) plus limit and cursorAfter, page after page of `page`
+ * items, gathering each page's array `member` into *out, until a short
+ * page or `max` items (0: no limit).
+ */
+int awm_appwrite_list(json_t **out, awm_appwrite *a, const char *path, const char *member,
+		      json_t *queries, size_t page, size_t max, const char *what);
+
 /* Create the URL's database (named after its id); one that exists already is fine. */
 int awm_appwrite_create_database(awm_appwrite *a);
 

@@ -76,38 +76,9 @@ static int file_name(awm_buf *out, const char *id)
 /* Every item of a paged list (files or documents), in id order. */
 int awm_aw_list_all(json_t **out, aw_transport *t, const char *path, const char *member)
 {
-	awm_buf p = AWM_BUF_INIT;
-	json_t *all = json_array(), *page = NULL, *q;
-	char *cursor = NULL;
-	size_t n;
-	int rc;
-
-	do {
-		q = json_pack("[o, o]", awm_appwrite_query("orderAsc", "$id", NULL),
-			      awm_appwrite_query("limit", NULL, json_pack("[i]", AWM_APPWRITE_PAGE)));
-		if (cursor)
-			json_array_append_new(q, awm_appwrite_query("cursorAfter", NULL,
-								    json_pack("[s]", cursor)));
-		awm_appwrite_query_path(&p, path, q);
-		json_decref(page);
-		if ((rc = awm_appwrite_call(&page, t->a, "GET", p.ptr, NULL, NULL, "listing")) < 0)
-			break;
-		json_array_extend(all, json_object_get(page, member));
-		free(cursor);
-		cursor = NULL;
-		n = json_array_size(json_object_get(page, member));
-		if (n == AWM_APPWRITE_PAGE)
-			cursor = awm_strdup(awm_appwrite_jstr(json_array_get(json_object_get(page, member),
-									 n - 1), "$id"));
-	} while (cursor);
-	json_decref(page);
-	free(cursor);
-	awm_buf_release(&p);
-	if (rc < 0)
-		json_decref(all);
-	else
-		*out = all;
-	return rc;
+	return awm_appwrite_list(out, t->a, path, member,
+				 json_pack("[o]", awm_appwrite_query("orderAsc", "$id", NULL)),
+				 AWM_APPWRITE_PAGE, 0, "listing");
 }
 
 int awm_aw_bucket_list(aw_transport *t, awm_remote_files *out, const char *prefix)

@@ -247,43 +247,20 @@ static int check_url(const char *url)
 
 int awm_aw_engine_live(awm_aw_schema **out, aw_engine *e)
 {
-	json_t *all = json_array(), *page = NULL, *q;
-	awm_buf path = AWM_BUF_INIT, base = AWM_BUF_INIT;
-	const char *last = NULL;
-	char *cursor = NULL;
-	int rc = 0;
+	json_t *all = NULL;
+	awm_buf base = AWM_BUF_INIT;
+	int rc;
 
 	if (!e->has_db) {
-		json_decref(all);
 		*out = awm_aw_schema_new();
 		return 0;
 	}
 	awm_aw_coll_path(&base, e, NULL, NULL);
-	do {
-		q = json_pack("[o]", awm_appwrite_query("limit", NULL, json_pack("[i]", PAGE)));
-		if (cursor)
-			json_array_append_new(q, awm_appwrite_query("cursorAfter", NULL,
-								    json_pack("[s]", cursor)));
-		awm_appwrite_query_path(&path, base.ptr, q);
-		json_decref(page);
-		if ((rc = awm_appwrite_call(&page, e->a, "GET", path.ptr, NULL, NULL,
-					    "reading the collections")) < 0)
-			break;
-		json_array_extend(all, json_object_get(page, "collections"));
-		free(cursor);
-		cursor = NULL;
-		if (json_array_size(json_object_get(page, "collections")) == PAGE) {
-			last = awm_appwrite_jstr(json_array_get(json_object_get(page, "collections"),
-							       PAGE - 1), "$id");
-			cursor = last ? awm_strdup(last) : NULL;
-		}
-	} while (cursor);
+	rc = awm_appwrite_list(&all, e->a, base.ptr, "collections", json_array(), PAGE, 0,
+			       "reading the collections");
 	if (rc == 0)
 		rc = awm_aw_schema_from_api(out, all, e->a->shown);
-	free(cursor);
-	json_decref(page);
 	json_decref(all);
-	awm_buf_release(&path);
 	awm_buf_release(&base);
 	return rc;
 }

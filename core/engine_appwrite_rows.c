@@ -42,45 +42,15 @@ static void row_from_doc(aw_row *out, json_t *doc)
 /* Documents of awm_state matching `filters` (stolen), in $sequence order. */
 static int list_rows(json_t **out, aw_engine *e, json_t *filters, int desc, int limit)
 {
-	awm_buf base = AWM_BUF_INIT, path = AWM_BUF_INIT;
-	json_t *all = json_array(), *page = NULL, *q;
-	char *cursor = NULL;
-	size_t i;
-	int rc = 0;
+	awm_buf base = AWM_BUF_INIT;
+	int rc;
 
 	awm_aw_coll_path(&base, e, AWM_APPWRITE_STATE, "/documents");
-	do {
-		int n = limit && limit < PAGE ? limit : PAGE;
-
-		q = json_deep_copy(filters);
-		json_array_append_new(q, awm_appwrite_query(desc ? "orderDesc" : "orderAsc",
-							    "$sequence", NULL));
-		json_array_append_new(q, awm_appwrite_query("limit", NULL, json_pack("[i]", n)));
-		if (cursor)
-			json_array_append_new(q, awm_appwrite_query("cursorAfter", NULL,
-								    json_pack("[s]", cursor)));
-		awm_appwrite_query_path(&path, base.ptr, q);
-		json_decref(page);
-		if ((rc = awm_appwrite_call(&page, e->a, "GET", path.ptr, NULL, NULL,
-					    "reading the history")) < 0)
-			break;
-		json_array_extend(all, json_object_get(page, "documents"));
-		free(cursor);
-		cursor = NULL;
-		i = json_array_size(json_object_get(page, "documents"));
-		if (i == (size_t)n && (!limit || json_array_size(all) < (size_t)limit))
-			cursor = awm_strdup(awm_appwrite_jstr(json_array_get(
-				json_object_get(page, "documents"), i - 1), "$id"));
-	} while (cursor);
-	json_decref(filters);
-	json_decref(page);
-	free(cursor);
+	json_array_append_new(filters, awm_appwrite_query(desc ? "orderDesc" : "orderAsc",
+							  "$sequence", NULL));
+	rc = awm_appwrite_list(out, e->a, base.ptr, "documents", filters, PAGE,
+			       limit > 0 ? (size_t)limit : 0, "reading the history");
 	awm_buf_release(&base);
-	awm_buf_release(&path);
-	if (rc < 0)
-		json_decref(all);
-	else
-		*out = all;
 	return rc;
 }
 
