@@ -98,15 +98,21 @@ static int same_content(sqlite3 *a, sqlite3 *b, int *same)
 
 /*
  * The down SQL, checked on a copy of the target: inverse changeset, then
- * down, must give `orig`.  The first try copies rebuilt tables' columns;
- * the second restores their rows outright.
+ * down, must give `orig`.  The first try drops added columns in place, the
+ * next copies rebuilt tables' columns, the last restores their rows
+ * outright.
  */
 static int build_down(awm_db_delta *out, sqlite3 *target, sqlite3 *orig, int copied)
 {
-	int attempt, rc = 0, same = 0;
+	/* Dropped columns in place, else rebuilds copying columns, else restoring rows. */
+	static const unsigned tries[] = {
+		AWM_DDL_ROWS | AWM_DDL_ALTER, AWM_DDL_ROWS, AWM_DDL_ROWS | AWM_DDL_NO_COPY,
+	};
+	size_t attempt;
+	int rc = 0, same = 0;
 
-	for (attempt = copied ? 0 : 1; attempt < 2 && !same; attempt++) {
-		unsigned flags = AWM_DDL_ROWS | (attempt ? AWM_DDL_NO_COPY : 0);
+	for (attempt = copied ? 0 : 2; attempt < 3 && !same; attempt++) {
+		unsigned flags = tries[attempt];
 		sqlite3 *check = NULL;
 
 		awm_buf_clear(&out->down_sql);

@@ -113,27 +113,31 @@ static void statement(awm_buf *out, const char *sql)
 }
 
 /*
- * With AWM_DDL_ALTER, whether `table` only gains columns at its end, which
- * ALTER TABLE ADD COLUMN does in place (schema_diff.c checked that on the
- * old schema); its rows, indexes and triggers then stay as they are.
+ * With AWM_DDL_ALTER, whether `table` only gains columns at its end or
+ * loses some, which ALTER TABLE ADD COLUMN and DROP COLUMN do in place
+ * (schema_diff.c ran them on the old schema to be sure); its other rows,
+ * indexes and triggers then stay as they are.  With AWM_DDL_ROWS only
+ * drops qualify: a column coming back needs its rows, which a rebuild
+ * brings.
  */
-static int only_adds_columns(const ddl *d, const char *table)
+static int alters_in_place(const ddl *d, const char *table)
 {
-	size_t i, adds = 0;
+	size_t i, n = 0;
 
 	for (i = 0; i < d->alter.nr; i++) {
 		const awm_schema_change *c = &d->alter.items[i];
 
 		if (strcmp(c->type, "table") || strcmp(c->name, table))
 			continue;
-		if (c->op != AWM_SCHEMA_ALTER || !strstr(c->sql, " ADD COLUMN "))
+		if (c->op != AWM_SCHEMA_ALTER || !(strstr(c->sql, " DROP COLUMN ") ||
+		    (strstr(c->sql, " ADD COLUMN ") && !(d->flags & AWM_DDL_ROWS))))
 			return 0;
-		adds++;
+		n++;
 	}
-	return adds > 0;
+	return n > 0;
 }
 
-static void add_columns(ddl *d, const char *table)
+static void alter_table(ddl *d, const char *table)
 {
 	size_t i;
 
@@ -148,7 +152,7 @@ static int table_changed(const ddl *d, const char *table)
 {
 	const sobj *a = find(&d->f, "table", table), *b = find(&d->t, "table", table);
 
-	return a && b && strcmp(a->norm, b->norm) && !only_adds_columns(d, table);
+	return a && b && strcmp(a->norm, b->norm) && !alters_in_place(d, table);
 }
 
 static int table_dropped(const ddl *d, const char *table)
@@ -304,8 +308,8 @@ static int emit(ddl *d)
 			if (strcmp(o->type, kinds[k]) || !must_create(d, o))
 				continue;
 			if (k == 0 && find(&d->f, "table", o->name)) {
-				if (only_adds_columns(d, o->name))
-					add_columns(d, o->name);
+				if (alters_in_place(d, o->name))
+					alter_table(d, o->name);
 				else
 					rc = rebuild(d, o);
 				continue;
@@ -344,8 +348,8 @@ int awm_schema_ddl(awm_buf *out, sqlite3 *from, sqlite3 *to, unsigned flags, sql
 	d.to = to;
 	d.rows = rows;
 	d.flags = rows ? flags : flags & ~AWM_DDL_ROWS;
-	if (d.flags & (AWM_DDL_ROWS | AWM_DDL_NO_COPY))
-		d.flags &= ~AWM_DDL_ALTER;   /* those fill rebuilt tables themselves */
+	if (d.flags & AWM_DDL_NO_COPY)
+		d.flags &= ~AWM_DDL_ALTER;   /* its tables are emptied, to be filled anew */
 	if ((rc = load(&d.f, from)) == 0 && (rc = load(&d.t, to)) == 0 &&
 	    (!(d.flags & AWM_DDL_ALTER) || (rc = alter_diff(&d)) == 0))
 		rc = emit(&d);

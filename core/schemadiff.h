@@ -28,9 +28,10 @@
  */
 #define AWM_DDL_ROWS 0x2u
 /*
- * A table that only gains columns at its end gets ALTER TABLE ADD COLUMN
- * instead of a rebuild, keeping its rows, indexes and triggers in place
- * (ignored with the two flags above, which fill rebuilt tables).
+ * A table that only gains columns at its end, or loses some, gets ALTER
+ * TABLE ADD COLUMN or DROP COLUMN instead of a rebuild, keeping its rows,
+ * indexes and triggers in place (with AWM_DDL_ROWS only DROP COLUMN; with
+ * AWM_DDL_NO_COPY never).
  */
 #define AWM_DDL_ALTER 0x4u
 

@@ -42,6 +42,8 @@ test_expect_success 'show names the kind, the generated SQL and the rows' '
 	sed -n "/^Up (generated):/,/^Down/p" out >up &&
 	test_grep "ALTER TABLE users ADD COLUMN email TEXT;" up &&
 	! grep "awm_old_users" up &&
+	sed -n "/^Down (generated):/,/^Schema/p" out >down &&
+	test_grep "ALTER TABLE users DROP COLUMN email;" down && ! grep "awm_old_users" down &&
 	test_grep "Down (generated):" out &&
 	test_grep "DROP TABLE \"notes\"" out &&
 	test_grep "~ | 1  | .ada. -> .Ada." out &&
