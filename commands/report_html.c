@@ -2,8 +2,10 @@
  * The HTML page of `awm report --html` (see report.h).
  */
 #include "commands/report.h"
+#include "core/error.h"
 #include "core/schema_diff.h"
 #include "core/refs.h"
+#include "core/untracked.h"
 #include "objects/schema.h"
 
 #include <stdlib.h>
@@ -170,14 +172,29 @@ static void rows_table(awm_buf *out, const awm_table_changes *t)
 static int data_section(awm_buf *out, awm_repo *repo, const awm_commit *c, size_t max_rows)
 {
 	awm_data_changes d;
-	size_t i;
+	char **untracked = NULL;
+	size_t i, nuntracked = 0;
 	int rc;
 
 	awm_buf_puts(out, "<h4>Data</h4>\n");
 	if ((rc = display_commit_changes(&d, repo, c, max_rows)) < 0)
 		return rc;
-	if (!d.nr)
+	if (awm_untracked_tables(&untracked, &nuntracked, repo, c) < 0) {
+		/* The page still shows the commit, and says what it could not. */
+		awm_buf_puts(out, "<p class=\"none\">could not tell which tables without a "
+			     "primary key it wrote: ");
+		report_escape(out, awm_error_last());
+		awm_buf_puts(out, "</p>\n");
+		awm_error_clear();
+	}
+	if (!d.nr && !nuntracked)
 		awm_buf_puts(out, "<p class=\"none\">no rows changed</p>\n");
+	for (i = 0; i < nuntracked; i++) {
+		awm_buf_puts(out, "<p><code>");
+		report_escape(out, untracked[i]);
+		awm_buf_puts(out, "</code>: rows not tracked (no primary key)</p>\n");
+	}
+	awm_untracked_free(untracked, nuntracked);
 	for (i = 0; i < d.nr; i++) {
 		const awm_table_changes *t = &d.tables[i];
 		size_t total = t->inserts + t->updates + t->deletes;

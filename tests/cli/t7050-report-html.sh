@@ -101,6 +101,17 @@ test_expect_success 'revisions and -n limit the page' '
 	test_grep "class=\"edge more\"" one.html
 '
 
+test_expect_success 'rows written to a table without a primary key are named, not hidden' '
+	new_repo keyless && cd keyless &&
+	write_migration 1_log "CREATE TABLE log (at, msg);
+INSERT INTO log VALUES (1, '"'a'"');
+-- awm:down
+DELETE FROM log;" && awm commit -q &&
+	awm report --html page.html 2>err &&
+	test_grep "<code>log</code>: rows not tracked (no primary key)" page.html &&
+	test_must_fail grep -q "no rows changed" page.html
+'
+
 test_expect_success 'usage errors' '
 	test_expect_code 2 awm report 2>err && test_grep "html <file>" err &&
 	test_expect_code 1 awm report --html x.html nonesuch 2>err &&
