@@ -70,11 +70,27 @@ static size_t remove_loose(char **paths, size_t n)
 	return removed;
 }
 
+/* A `.pack` whose `.idx` never came (a writer died between the two) or went. */
+static int is_orphan_pack(const char *dir, const char *name, awm_buf *path)
+{
+	size_t n = strlen(name);
+	struct stat st;
+
+	if (n < 6 || strcmp(name + n - 5, ".pack"))
+		return 0;
+	awm_buf_clear(path);
+	awm_path_join(path, dir, name);
+	memcpy(path->ptr + path->size - 5, ".idx", 5);
+	return lstat(path->ptr, &st) < 0 && errno == ENOENT;
+}
+
+/* A leftover of a writer: a temporary file, or an orphan pack, older than `age`. */
 static int is_stale_temp(const char *dir, const char *name, long age, awm_buf *path)
 {
 	struct stat st;
 
-	if (!strstr(name, ".tmp-") && strncmp(name, "tmp-", 4))
+	if (!strstr(name, ".tmp-") && strncmp(name, "tmp-", 4) &&
+	    !is_orphan_pack(dir, name, path))
 		return 0;
 	awm_buf_clear(path);
 	awm_path_join(path, dir, name);

@@ -97,6 +97,17 @@ test_expect_success 'gc removes stale temporary files, not fresh ones' '
 	rm .awm/objects/pack/tmp-pack.tmp-new
 '
 
+test_expect_success 'gc removes an old pack whose index never came, not a fresh one' '
+	p=.awm/objects/pack &&
+	echo junk >$p/pack-0123.pack && echo junk >$p/pack-4567.pack &&
+	touch -d "2 hours ago" $p/pack-0123.pack &&
+	awm gc -q &&
+	test ! -e $p/pack-0123.pack && test -e $p/pack-4567.pack &&
+	ls $p/*.idx >idx && test_line_count -ge 1 idx &&
+	for i in $(cat idx); do test -e "${i%.idx}.pack" || return 1; done &&
+	rm $p/pack-4567.pack && awm fsck -q
+'
+
 test_expect_success 'gc refuses to remove anything when an object is damaged' '
 	write_migration 6_x "SELECT 1;" &&
 	awm commit >/dev/null &&
