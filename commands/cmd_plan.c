@@ -29,13 +29,9 @@ static int exec(awm_cli *cli, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *env_name = NULL, *to = NULL, *what = NULL;
+	const char *env_name = NULL, *to = NULL;
 	awm_deploy_opts o = { 0 };
-	awm_buf owner = AWM_BUF_INIT;
-	awm_engine *e = NULL;
-	awm_env env = { NULL, NULL };
-	awm_oid target;
-	int c, rc;
+	int c;
 
 	while ((c = cli_getopt(cli, argc, argv, "e:h", opts)) != -1) {
 		switch (c) {
@@ -48,20 +44,8 @@ static int exec(awm_cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
-	if ((rc = envcli_open(cli, env_name, 0, &env, &e)))
-		return rc;
-	if ((rc = envcli_target(cli, &target, &what, &env, to)) ||
-	    (rc = envcli_deploy_opts(cli, &o, &owner, &env)))
-		goto done;
-	o.mode = AWM_DEPLOY_APPLY;
-	o.target = &target;
 	o.dry_run = 1;
-	rc = envcli_deploy(cli, &env, e, &o, what);
-done:
-	awm_engine_free(e);
-	awm_env_release(&env);
-	awm_buf_release(&owner);
-	return rc;
+	return envcli_move(cli, env_name, AWM_DEPLOY_APPLY, to, &o);
 }
 
 const cmd_entry cmd_plan_entry = {

@@ -46,10 +46,6 @@ static int exec(awm_cli *cli, int argc, char **argv)
 	};
 	const char *env_name = NULL, *to = NULL;
 	awm_deploy_opts o = { 0 };
-	awm_buf owner = AWM_BUF_INIT;
-	awm_engine *e = NULL;
-	awm_env env = { NULL, NULL };
-	awm_oid target;
 	long steps = -1;
 	int c, rc;
 
@@ -77,20 +73,7 @@ static int exec(awm_cli *cli, int argc, char **argv)
 	if (steps == 0)
 		return cli_usage_error(cli, "--steps needs at least 1");
 	o.steps = steps > 0 ? (size_t)steps : 1;
-	if ((rc = envcli_open(cli, env_name, o.dry_run ? 0 : AWM_ENGINE_WRITE, &env, &e)))
-		return rc;
-	if (to && (rc = cli_rev(cli, &target, to)))
-		goto done;
-	if ((rc = envcli_deploy_opts(cli, &o, &owner, &env)))
-		goto done;
-	o.mode = AWM_DEPLOY_ROLLBACK;
-	o.target = to ? &target : NULL;
-	rc = envcli_deploy(cli, &env, e, &o, to);
-done:
-	awm_engine_free(e);
-	awm_env_release(&env);
-	awm_buf_release(&owner);
-	return rc;
+	return envcli_move(cli, env_name, AWM_DEPLOY_ROLLBACK, to, &o);
 }
 
 const cmd_entry cmd_rollback_entry = {

@@ -364,3 +364,31 @@ done:
 	awm_deploy_release(&d);
 	return rc;
 }
+
+int envcli_move(awm_cli *cli, const char *env_name, awm_deploy_mode mode, const char *to,
+		awm_deploy_opts *o)
+{
+	const char *what = to;
+	awm_buf owner = AWM_BUF_INIT;
+	awm_engine *e = NULL;
+	awm_env env = { NULL, NULL };
+	awm_oid target;
+	int rc;
+
+	if ((rc = envcli_open(cli, env_name, o->dry_run ? 0 : AWM_ENGINE_WRITE, &env, &e)))
+		return rc;
+	if (mode == AWM_DEPLOY_APPLY)
+		rc = envcli_target(cli, &target, &what, &env, to);
+	else if (to)
+		rc = cli_rev(cli, &target, to);
+	if (rc || (rc = envcli_deploy_opts(cli, o, &owner, &env)))
+		goto done;
+	o->mode = mode;
+	o->target = mode == AWM_DEPLOY_APPLY || to ? &target : NULL;
+	rc = envcli_deploy(cli, &env, e, o, what);
+done:
+	awm_engine_free(e);
+	awm_env_release(&env);
+	awm_buf_release(&owner);
+	return rc;
+}

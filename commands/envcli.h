@@ -60,6 +60,15 @@ int envcli_deploy_opts(awm_cli *cli, awm_deploy_opts *o, awm_buf *owner, const a
 int envcli_deploy(awm_cli *cli, const awm_env *env, awm_engine *e, awm_deploy_opts *o,
 		  const char *target_what);
 
+/*
+ * apply, plan and rollback after their options: open `env_name`'s engine
+ * (for writing unless a dry run), find the target (`to`; for an apply,
+ * else the env ref or HEAD), fill `o` from config, and run it in `mode`.
+ * Returns an exit code.
+ */
+int envcli_move(awm_cli *cli, const char *env_name, awm_deploy_mode mode, const char *to,
+		awm_deploy_opts *o);
+
 /* `awm status --env`: the environment's heads, pending and extra steps, drift, lock. */
 int envcli_status(awm_cli *cli, const char *env_name);
 
