@@ -111,6 +111,9 @@ typedef struct awm_import_file {
 int awm_import_pair(awm_import_list *out, awm_import_file *files, size_t n, int numeric,
 		    const char *folder, const char *shown, const char *kind);
 
+/* Free `n` files and the array (a scan that failed before pairing them). */
+void awm_import_files_free(awm_import_file *files, size_t n);
+
 /* ---- the database side (import_db.c) ---- */
 
 typedef struct awm_import_db {

@@ -165,7 +165,7 @@ static int cmp_pair(const void *a, const void *b)
 	return c ? c : x->f.role - y->f.role;
 }
 
-static void files_free(awm_import_file *files, size_t n)
+void awm_import_files_free(awm_import_file *files, size_t n)
 {
 	size_t i;
 
@@ -239,7 +239,7 @@ int awm_import_pair(awm_import_list *out, awm_import_file *files, size_t n, int 
 		}
 	}
 	free(keys);
-	files_free(files, n);
+	awm_import_files_free(files, n);
 	return rc;
 }
 

@@ -80,12 +80,7 @@ static int scan(awm_import_list *out, const char *folder, const char *shown)
 	}
 	awm_import_names_free(names, n);
 	if (rc < 0) {
-		for (i = 0; i < nf; i++) {
-			free(files[i].name);
-			free(files[i].version);
-			free(files[i].phrase);
-		}
-		free(files);
+		awm_import_files_free(files, nf);
 		return rc;
 	}
 	return awm_import_pair(out, files, nf, 1, folder, shown, "sqlx");
