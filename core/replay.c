@@ -82,6 +82,7 @@ void awm_replayer_free(awm_replayer *r)
 	if (!r)
 		return;
 	rp_layout_forget(r);
+	rp_fk_release(&r->fk_known);
 	sqlite3_close(r->db);
 	awm_signature_release(&r->who);
 	for (i = 0; i < SCHEMA_CACHE; i++)
@@ -283,7 +284,7 @@ static int replay(rp_job *j)
 	int rc, sv_before = rp_schema_version(j->r->db);
 
 	if ((rc = load_sections(j)) < 0 || (rc = rp_check_schema(j)) < 0 ||
-	    (rc = rp_fk_scan(&j->fk_before, j->r->db)) < 0)
+	    (rc = rp_fk_before(j)) < 0)
 		return rc;
 	/* A data migration's up SQL shapes the tables its changeset is for. */
 	if (j->c->kind != AWM_KIND_SQL && j->up.size &&
@@ -348,6 +349,8 @@ int awm_replayer_apply(awm_replay_out *out, awm_replayer *r, const awm_commit *c
 		rp_script_conflict(&out->conflicts, r->repo, c, NULL, NULL, 1);   /* never silent */
 	if (rc == 0 && awm_sqlite_exec(r->db, "RELEASE awm_replay") < 0)
 		rc = awm_error_code();
+	if (rc == 0)
+		rp_fk_keep(&j);
 	if (rc < 0 && (awm_sqlite_exec(r->db, "ROLLBACK TO awm_replay") < 0 ||
 		       awm_sqlite_exec(r->db, "RELEASE awm_replay") < 0))
 		r->lost = 1;
@@ -378,5 +381,6 @@ done:
 	awm_data_check_release(&j.dc);
 	awm_capture_release(&j.cap);
 	rp_fk_release(&j.fk_before);
+	rp_fk_release(&j.fk_after);
 	return rc;
 }

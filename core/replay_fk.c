@@ -81,6 +81,41 @@ int rp_fk_scan(rp_fk_list *out, sqlite3 *db)
 	return rc;
 }
 
+static void state_key(sqlite3 *db, sqlite3_int64 *changes, int *schema_version)
+{
+	*changes = sqlite3_total_changes64(db);
+	*schema_version = rp_schema_version(db);
+}
+
+int rp_fk_before(rp_job *j)
+{
+	awm_replayer *r = j->r;
+	sqlite3_int64 changes;
+	int sv;
+
+	state_key(r->db, &changes, &sv);
+	if (r->has_fk_known && changes == r->fk_changes && sv == r->fk_schema_version) {
+		j->fk_before = r->fk_known;   /* taken over */
+		memset(&r->fk_known, 0, sizeof(r->fk_known));
+		r->has_fk_known = 0;
+		return 0;
+	}
+	rp_fk_release(&r->fk_known);
+	r->has_fk_known = 0;
+	return rp_fk_scan(&j->fk_before, r->db);
+}
+
+void rp_fk_keep(rp_job *j)
+{
+	awm_replayer *r = j->r;
+
+	rp_fk_release(&r->fk_known);
+	r->fk_known = j->fk_after;   /* taken over */
+	memset(&j->fk_after, 0, sizeof(j->fk_after));
+	state_key(r->db, &r->fk_changes, &r->fk_schema_version);
+	r->has_fk_known = 1;
+}
+
 /* Whether `v` (the n-th of its table and key without a rowid) was there before. */
 static int was_there(const rp_fk_list *before, const rp_fk_list *after, size_t n)
 {
@@ -353,6 +388,10 @@ int rp_check_fk(rp_job *j)
 		}
 		info_release(&f);
 	}
-	rp_fk_release(&after);
-	return found ? AWM_ECONFLICT : 0;
+	if (found) {
+		rp_fk_release(&after);
+		return AWM_ECONFLICT;
+	}
+	j->fk_after = after;   /* the next replay starts from it (rp_fk_keep) */
+	return 0;
 }

@@ -13,6 +13,18 @@
 
 #define SCHEMA_CACHE 4
 
+/* A violation PRAGMA foreign_key_check reports (replay_fk.c). */
+typedef struct rp_fk_row {
+	char *table, *parent;      /* the referencing table; the parent as the key names it */
+	sqlite3_int64 rowid;       /* the referencing row, when it has a rowid */
+	int has_rowid, fkid;
+} rp_fk_row;
+
+typedef struct rp_fk_list {
+	rp_fk_row *v;
+	size_t nr, alloc;
+} rp_fk_list;
+
 struct awm_replayer {
 	awm_repo *repo;
 	sqlite3 *db;
@@ -33,19 +45,15 @@ struct awm_replayer {
 	char **layout_tables;
 	int *layout_ok;
 	size_t nlayout;
+	/*
+	 * The dangling references the last replay left: the next one starts
+	 * from them instead of scanning again, while the database has not
+	 * changed since (its change count and schema version say so).
+	 */
+	rp_fk_list fk_known;
+	sqlite3_int64 fk_changes;
+	int fk_schema_version, has_fk_known;
 };
-
-/* A violation PRAGMA foreign_key_check reports (replay_fk.c). */
-typedef struct rp_fk_row {
-	char *table, *parent;      /* the referencing table; the parent as the key names it */
-	sqlite3_int64 rowid;       /* the referencing row, when it has a rowid */
-	int has_rowid, fkid;
-} rp_fk_row;
-
-typedef struct rp_fk_list {
-	rp_fk_row *v;
-	size_t nr, alloc;
-} rp_fk_list;
 
 /* One replay's working set. */
 typedef struct rp_job {
@@ -61,6 +69,7 @@ typedef struct rp_job {
 	awm_oid changeset, schema;
 	int has_changeset;
 	rp_fk_list fk_before;      /* dangling references before the commit ran */
+	rp_fk_list fk_after;       /* and after it, when it passed the check */
 } rp_job;
 
 /* The hash under which awm_side.rows keeps a row key (awm_data_row_key). */
@@ -107,6 +116,10 @@ int rp_check_down(rp_job *j);
  * part in (AWM_ECONFLICT when there is any).
  */
 int rp_fk_scan(rp_fk_list *out, sqlite3 *db);
+/* The references dangling before the job's commit runs: known, or scanned. */
+int rp_fk_before(rp_job *j);
+/* Keep the job's `fk_after` for the next replay, the database being as it left it. */
+void rp_fk_keep(rp_job *j);
 void rp_fk_release(rp_fk_list *l);
 int rp_check_fk(rp_job *j);
 
