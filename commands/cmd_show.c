@@ -93,16 +93,12 @@ static const awm_oid *parent_schema(awm_repo *repo, const awm_commit *c, awm_oid
  */
 static int sql_changes_schema(awm_repo *repo, const awm_commit *c)
 {
-	awm_buf empty = AWM_BUF_INIT;
 	awm_oid before;
 
 	if (c->kind != AWM_KIND_SQL)
 		return 0;
-	if (!parent_schema(repo, c, &before)) {
-		awm_schema_empty_payload(&empty, c->engine);
-		awm_oid_hash(&before, AWM_OBJ_SCHEMA, empty.ptr, empty.size);
-		awm_buf_release(&empty);
-	}
+	if (!parent_schema(repo, c, &before))
+		awm_schema_empty_id(&before, c->engine);
 	return !awm_oid_equal(&before, &c->schema);
 }
 

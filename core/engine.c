@@ -218,11 +218,7 @@ int awm_engine_preview(awm_buf *out, awm_engine *e, const awm_step *step,
 
 void awm_engine_empty_schema(awm_oid *out, const awm_engine *e)
 {
-	awm_buf payload = AWM_BUF_INIT;
-
-	awm_schema_empty_payload(&payload, e->ops->schema_engine);
-	awm_oid_hash(out, AWM_OBJ_SCHEMA, payload.ptr, payload.size);
-	awm_buf_release(&payload);
+	awm_schema_empty_id(out, e->ops->schema_engine);
 }
 
 int64_t awm_engine_now_ms(void)

@@ -387,7 +387,6 @@ static int record_one(awm_record_batch *b, const awm_migration *m, const char *m
 static int parent_schema(awm_oid *out, awm_repo *repo, const awm_oid *parent, int has,
 			 char **engine)
 {
-	awm_buf payload = AWM_BUF_INIT;
 	awm_commit *c;
 	int rc;
 
@@ -399,9 +398,7 @@ static int parent_schema(awm_oid *out, awm_repo *repo, const awm_oid *parent, in
 		awm_commit_free(c);
 		return 0;
 	}
-	awm_schema_empty_payload(&payload, "sqlite");
-	awm_oid_hash(out, AWM_OBJ_SCHEMA, payload.ptr, payload.size);
-	awm_buf_release(&payload);
+	awm_schema_empty_id(out, "sqlite");
 	return 0;
 }
 

@@ -34,7 +34,6 @@ int awm_replayer_new(awm_replayer **out, awm_repo *repo, sqlite3 *db, const awm_
 		     awm_packwriter *pw, const awm_signature *who)
 {
 	awm_replayer *r = awm_calloc(1, sizeof(*r));
-	awm_buf payload = AWM_BUF_INIT;
 	awm_commit *c;
 	int rc;
 
@@ -44,9 +43,7 @@ int awm_replayer_new(awm_replayer **out, awm_repo *repo, sqlite3 *db, const awm_
 	awm_signature_copy(&r->who, who);
 	r->labels.theirs = "upstream";
 	r->labels.ours = "ours";
-	awm_schema_empty_payload(&payload, "sqlite");
-	awm_oid_hash(&r->empty_schema, AWM_OBJ_SCHEMA, payload.ptr, payload.size);
-	awm_buf_release(&payload);
+	awm_schema_empty_id(&r->empty_schema, "sqlite");
 	r->schema = r->empty_schema;
 	if (tip && !awm_oid_is_zero(tip)) {
 		if ((rc = awm_commit_read(&c, repo->odb, tip)) < 0) {

@@ -130,7 +130,6 @@ static int side_commit(awm_side *side, awm_repo *repo, const awm_commit *c, cons
 
 int awm_side_load(awm_side *out, awm_repo *repo, const awm_oid *tip, const awm_oid *hide)
 {
-	awm_buf payload = AWM_BUF_INIT;
 	awm_oid *list = NULL, empty;
 	seen_schemas seen;
 	size_t n, i;
@@ -138,9 +137,7 @@ int awm_side_load(awm_side *out, awm_repo *repo, const awm_oid *tip, const awm_o
 
 	memset(out, 0, sizeof(*out));
 	memset(&seen, 0, sizeof(seen));
-	awm_schema_empty_payload(&payload, "sqlite");
-	awm_oid_hash(&empty, AWM_OBJ_SCHEMA, payload.ptr, payload.size);
-	awm_buf_release(&payload);
+	awm_schema_empty_id(&empty, "sqlite");
 	/* Oldest first, so the newest commit to touch an object is the one named. */
 	if ((rc = awm_walk_canonical_list(&list, &n, repo, tip, hide)) < 0)
 		return rc;

@@ -18,13 +18,9 @@
 /* The schema `c` was written on: its first parent's, or the empty one. */
 static int base_of(awm_oid *out, awm_replayer *r, const awm_commit *c)
 {
-	awm_buf empty = AWM_BUF_INIT;
-
 	if (c->nparents)
 		return rp_parent_schema(out, r, c);
-	awm_schema_empty_payload(&empty, c->engine);
-	awm_oid_hash(out, AWM_OBJ_SCHEMA, empty.ptr, empty.size);
-	awm_buf_release(&empty);
+	awm_schema_empty_id(out, c->engine);
 	return 0;
 }
 

@@ -189,14 +189,11 @@ static void message(awm_commit *r, const awm_commit *c, const char *msg)
 
 static int parent_schema(awm_oid *out, awm_repo *repo, const awm_commit *c)
 {
-	awm_buf payload = AWM_BUF_INIT;
 	awm_commit *p;
 	int rc;
 
 	if (!c->nparents) {
-		awm_schema_empty_payload(&payload, "sqlite");
-		awm_oid_hash(out, AWM_OBJ_SCHEMA, payload.ptr, payload.size);
-		awm_buf_release(&payload);
+		awm_schema_empty_id(out, c->engine);
 		return 0;
 	}
 	if ((rc = awm_commit_read(&p, repo->odb, &c->parents[0])) < 0)

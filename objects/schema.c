@@ -237,6 +237,15 @@ void awm_schema_empty_payload(awm_buf *out, const char *engine)
 	awm_buf_printf(out, "engine %s\n", engine);
 }
 
+void awm_schema_empty_id(awm_oid *out, const char *engine)
+{
+	awm_buf payload = AWM_BUF_INIT;
+
+	awm_schema_empty_payload(&payload, engine);
+	awm_oid_hash(out, AWM_OBJ_SCHEMA, payload.ptr, payload.size);
+	awm_buf_release(&payload);
+}
+
 const awm_schema_entry *awm_schema_find(const awm_schema *s, const char *type,
 					const char *name)
 {

@@ -50,6 +50,9 @@ int awm_schema_write(awm_oid *out, awm_odb *odb, awm_schema *s);
 /* The payload of an empty schema for `engine` (a fresh database). */
 void awm_schema_empty_payload(awm_buf *out, const char *engine);
 
+/* The id of that empty schema: what a root commit's parent state has. */
+void awm_schema_empty_id(awm_oid *out, const char *engine);
+
 /* The entry of `type` named `name`, or NULL. */
 const awm_schema_entry *awm_schema_find(const awm_schema *s, const char *type,
 					const char *name);
