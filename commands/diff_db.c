@@ -3,7 +3,6 @@
  */
 #include "commands/commands.h"
 #include "commands/display.h"
-#include "core/changeset.h"
 #include "core/dbdiff.h"
 #include "core/data_diff.h"
 #include "core/delta.h"
