@@ -3,6 +3,7 @@
  */
 #include "commands/commands.h"
 #include "core/git.h"
+#include "core/sqlite.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -184,6 +185,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "error: '%s' is not an awm command; see 'awm --help'\n", argv[i]);
 		return EXIT_USAGE;
 	}
+	awm_sqlite_single_thread();   /* the command runs SQLite on this thread only */
 	awm_git_init();
 	rc = run(cmd, argc - i, argv + i, color);
 	awm_git_shutdown();

@@ -33,6 +33,13 @@ int awm_sqlite_error(sqlite3 *db, int rc, const char *fmt, ...)
 	return awm_error_set(code, "%s: %s", ctx, msg);
 }
 
+void awm_sqlite_single_thread(void)
+{
+	/* Both fail harmlessly (SQLITE_MISUSE) once SQLite is initialised. */
+	sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int awm_sqlite_open(sqlite3 **out, const char *path, int flags)
 {
 	int oflags = (flags & AWM_SQLITE_READONLY) ? SQLITE_OPEN_READONLY :

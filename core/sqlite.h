@@ -25,6 +25,14 @@ int awm_sqlite_error(sqlite3 *db, int rc, const char *fmt, ...)
  */
 #define AWM_SQLITE_CREATE 0x1
 #define AWM_SQLITE_READONLY 0x2
+/*
+ * Before any other SQLite call, in a program that uses SQLite from one
+ * thread (the awm command): no mutexes and no memory statistics, which
+ * every statement step and allocation would otherwise pay for.  Programs
+ * that do not call it get SQLite's defaults, which are also correct.
+ */
+void awm_sqlite_single_thread(void);
+
 int awm_sqlite_open(sqlite3 **out, const char *path, int flags);
 
 /*
